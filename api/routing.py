@@ -1,0 +1,80 @@
+"""Host-based routing: ``<slug>.<BASE_DOMAIN>`` → an authority, ``BASE_DOMAIN`` → the programme.
+
+Replaces django-tenants' TenantMainMiddleware so that an unknown host gets the
+JSON 404 of the error shape, and never falls back to the public schema.
+Host → authority lookups are cached in-process for TENANT_HOST_CACHE_SECONDS.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.urls import set_urlconf
+
+from api.errors import error_response
+from tenants.context import use_authority_schema, use_public_schema
+from tenants.models import Authority, Domain
+
+_cache: dict[str, tuple[float, Authority | None]] = {}
+_cache_lock = threading.Lock()
+
+
+def host_cache_clear() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def request_hostname(request: HttpRequest) -> str:
+    host = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
+    host = host.strip().lower().rstrip(".")
+    if host.startswith("["):  # IPv6 literal
+        return host.split("]")[0] + "]"
+    return host.rsplit(":", 1)[0] if ":" in host else host
+
+
+def authority_for_host(hostname: str) -> Authority | None:
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(hostname)
+    if hit and hit[0] > now:
+        return hit[1]
+    domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+    authority = domain.tenant if domain else None
+    with _cache_lock:
+        _cache[hostname] = (now + settings.TENANT_HOST_CACHE_SECONDS, authority)
+    return authority
+
+
+class AuthorityHostMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        use_public_schema()
+        hostname = request_hostname(request)
+        try:
+            if hostname == settings.BASE_DOMAIN:
+                request.tenant = None  # type: ignore[attr-defined]
+                request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
+            else:
+                authority = authority_for_host(hostname)
+                if authority is None:
+                    return error_response(
+                        404,
+                        "unknown_host",
+                        f"No authority is served at '{hostname}'. Authority hosts are "
+                        f"<slug>.{settings.BASE_DOMAIN}; the programme is at "
+                        f"{settings.BASE_DOMAIN}.",
+                    )
+                request.tenant = authority  # type: ignore[attr-defined]
+                use_authority_schema(authority)
+                request.urlconf = settings.ROOT_URLCONF
+            set_urlconf(request.urlconf)
+            return self.get_response(request)
+        finally:
+            # A pooled connection must never carry one request's schema into the next.
+            use_public_schema()

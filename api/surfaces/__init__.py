@@ -1,0 +1,1 @@
+"""One URL configuration per OpenAPI surface, used to generate the committed specs."""

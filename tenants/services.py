@@ -1,0 +1,230 @@
+"""Writes on authorities and memberships: onboarding, status changes, dropping a schema."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django_tenants.utils import schema_exists
+
+from backend.accounts.models import User
+from backend.core.errors import Conflict
+from backend.core.transitions import TransitionTable
+from tenants.models import Authority, AuthorityStatus, Domain, Membership
+from tenants.roles import AUTHORITY_ROLES, PROGRAMME_ROLES, Role
+from tenants.slugs import slug_problems
+
+AUTHORITY_STATUS_TRANSITIONS = TransitionTable(
+    "authority",
+    {
+        AuthorityStatus.INVITED: frozenset({AuthorityStatus.ACTIVE, AuthorityStatus.WITHDRAWN}),
+        AuthorityStatus.ACTIVE: frozenset({AuthorityStatus.PAUSED, AuthorityStatus.WITHDRAWN}),
+        AuthorityStatus.PAUSED: frozenset({AuthorityStatus.ACTIVE, AuthorityStatus.WITHDRAWN}),
+        AuthorityStatus.WITHDRAWN: frozenset({AuthorityStatus.ACTIVE}),
+    },
+)
+
+
+@dataclass(frozen=True)
+class OnboardingResult:
+    authority: Authority
+    admin: User
+    created: bool
+    admin_password: str | None
+    seconds: float
+
+
+def authority_host(slug: str) -> str:
+    return f"{slug}.{settings.BASE_DOMAIN}"
+
+
+def _validate_new_slug(slug: str, name: str) -> Authority | None:
+    """Return the existing authority when this is a repeat of the same onboarding."""
+    existing = Authority.objects.filter(schema_name=slug).first()
+    if existing is not None:
+        if existing.name == name:
+            return existing
+        raise ValidationError(
+            {"slug": [f"The slug '{slug}' is already used by another authority."]}
+        )
+    problems = slug_problems(slug)
+    if problems:
+        raise ValidationError({"slug": problems})
+    return None
+
+
+def authority_onboard(
+    *,
+    slug: str,
+    name: str,
+    kind: str,
+    admin_email: str,
+    nation: str = "england",
+    gss_code: str = "",
+    population: int | None = None,
+    consents_to_be_named: bool = False,
+    admin_full_name: str = "",
+    status: str = AuthorityStatus.INVITED,
+) -> OnboardingResult:
+    """Create an authority's schema, domain and first admin membership.
+
+    Safe to repeat with the same slug and name: each step finds what an earlier
+    run made. Schema DDL runs before the rows are written, so a failure leaves
+    at most an empty schema that the next attempt reuses; the rows themselves
+    are written in one transaction.
+    """
+    started = time.monotonic()
+    existing = _validate_new_slug(slug, name)
+    authority = existing or Authority(
+        schema_name=slug,
+        name=name,
+        kind=kind,
+        nation=nation,
+        gss_code=gss_code,
+        population=population,
+        consents_to_be_named=consents_to_be_named,
+        status=status,
+    )
+    authority.full_clean(validate_unique=False)
+
+    # Migrations create every tenant table; they run outside the row
+    # transaction because they manage their own.
+    authority.create_schema(check_if_exists=True, sync_schema=True, verbosity=0)
+
+    password: str | None = None
+    with transaction.atomic():
+        created = existing is None
+        if created:
+            authority.save()
+        Domain.objects.get_or_create(
+            domain=authority_host(slug), defaults={"tenant": authority, "is_primary": True}
+        )
+        admin = User.objects.filter(email__iexact=admin_email).first()
+        if admin is None:
+            password = secrets.token_urlsafe(12)
+            admin = User.objects.create_user(
+                email=admin_email, password=password, full_name=admin_full_name
+            )
+        Membership.objects.get_or_create(
+            user=admin, authority=authority, defaults={"role": Role.ADMIN}
+        )
+    return OnboardingResult(
+        authority=authority,
+        admin=admin,
+        created=created,
+        admin_password=password,
+        seconds=time.monotonic() - started,
+    )
+
+
+@transaction.atomic
+def authority_set_status(*, authority: Authority, status: str) -> Authority:
+    """Move an authority between invited, active, paused and withdrawn."""
+    locked = Authority.objects.select_for_update().get(pk=authority.pk)
+    if status == locked.status:
+        return locked
+    AUTHORITY_STATUS_TRANSITIONS.check(locked.status, status)
+    locked.status = status
+    locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def authority_update(*, authority: Authority, **fields: object) -> Authority:
+    """Change an authority's descriptive fields (not its slug or status)."""
+    editable = {"name", "kind", "nation", "gss_code", "population", "consents_to_be_named"}
+    unknown = set(fields) - editable
+    if unknown:
+        raise ValidationError({name: ["This field cannot be changed here."] for name in unknown})
+    for name, value in fields.items():
+        setattr(authority, name, value)
+    authority.full_clean(validate_unique=False)
+    authority.save()
+    return authority
+
+
+def authority_drop_schema(*, authority: Authority) -> None:
+    """Drop a withdrawn authority's schema and its rows. Irreversible."""
+    if authority.status != AuthorityStatus.WITHDRAWN:
+        raise ValidationError("Only a withdrawn authority's schema can be dropped.")
+    schema = authority.schema_name
+    with transaction.atomic():
+        if schema_exists(schema):
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        Domain.objects.filter(tenant=authority).delete()
+        Membership.objects.filter(authority=authority).delete()
+        # Bypass TenantMixin.delete(), which refuses or drops on its own terms.
+        Authority.objects.filter(pk=authority.pk).delete()
+
+
+@transaction.atomic
+def membership_grant(*, user: User, role: str, authority: Authority | None) -> Membership:
+    """Give a user a role in an authority (or programme-wide when authority is None)."""
+    if authority is None and role not in PROGRAMME_ROLES:
+        raise ValidationError({"role": [f"'{role}' is an authority role; name an authority."]})
+    if authority is not None and role not in AUTHORITY_ROLES:
+        raise ValidationError({"role": [f"'{role}' is a programme role; it has no authority."]})
+    membership, _ = Membership.objects.update_or_create(
+        user=user, authority=authority, defaults={"role": role}
+    )
+    return membership
+
+
+@dataclass(frozen=True)
+class MemberAdded:
+    membership: Membership
+    initial_password: str | None
+
+
+@transaction.atomic
+def membership_add(
+    *, authority: Authority, email: str, role: str, full_name: str = ""
+) -> MemberAdded:
+    """Add a person to an authority, creating their user when the email is new."""
+    if role not in AUTHORITY_ROLES:
+        raise ValidationError({"role": [f"'{role}' is not an authority role."]})
+    password: str | None = None
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        password = secrets.token_urlsafe(12)
+        user = User.objects.create_user(email=email, password=password, full_name=full_name)
+    if Membership.objects.filter(user=user, authority=authority).exists():
+        raise Conflict(
+            f"{user.email} is already a member of {authority.name}.", code="already_member"
+        )
+    membership = Membership.objects.create(user=user, authority=authority, role=role)
+    return MemberAdded(membership=membership, initial_password=password)
+
+
+def _ensure_an_admin_remains(membership: Membership) -> None:
+    if membership.role != Role.ADMIN:
+        return
+    others = (
+        Membership.objects.select_for_update()
+        .filter(authority=membership.authority, role=Role.ADMIN)
+        .exclude(pk=membership.pk)
+    )
+    if not others.exists():
+        raise Conflict("An authority keeps at least one admin.", code="last_admin")
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str) -> Membership:
+    if role not in AUTHORITY_ROLES:
+        raise ValidationError({"role": [f"'{role}' is not an authority role."]})
+    if role != membership.role:
+        _ensure_an_admin_remains(membership)
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    _ensure_an_admin_remains(membership)
+    membership.delete()

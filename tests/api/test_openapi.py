@@ -1,0 +1,47 @@
+"""The committed specs are the generated ones, and they are valid OpenAPI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from openapi_spec_validator import validate
+
+from api.management.commands.export_openapi import render
+from api.schema import SURFACES
+
+OPENAPI = Path(settings.BASE_DIR) / "openapi"
+
+
+@pytest.mark.parametrize("surface", sorted(SURFACES))
+def test_committed_spec_equals_generated(surface):
+    committed = (OPENAPI / f"{surface}.yaml").read_text()
+    assert committed == render(surface), (
+        f"openapi/{surface}.yaml is stale: run `python3 deploy/dev.py export_openapi`"
+    )
+
+
+@pytest.mark.parametrize("surface", sorted(SURFACES))
+def test_spec_is_valid_and_documents_the_error_shape(surface):
+    spec = yaml.safe_load((OPENAPI / f"{surface}.yaml").read_text())
+    validate(spec)
+    assert set(spec["components"]["schemas"]["Error"]["required"]) == {"status", "code", "detail"}
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            assert "404" in operation["responses"], f"{method} {path} has no documented 404"
+
+
+def test_swagger_ui_is_served_offline(anonymous):
+    response = anonymous(None).get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "swagger-ui" in html
+    assert "cdn" not in html.lower()
+
+
+def test_each_host_serves_its_surface(anonymous, authority_a):
+    assert anonymous(None).get("/api/schema/programme.yaml").status_code == 200
+    assert anonymous(authority_a).get("/api/schema/authority.yaml").status_code == 200
+    assert anonymous(authority_a).get("/api/schema/programme.yaml").status_code == 404

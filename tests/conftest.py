@@ -1,0 +1,124 @@
+"""Shared fixtures: a real PostgreSQL test database with the public schema and two
+authorities, created once per session; API clients bound to a host.
+
+Tests use the ``db`` fixture (each test in a transaction, rolled back) and run
+against authorities ``alpha`` and ``beta``, which persist for the session.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.conf import settings
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from api.routing import host_cache_clear
+from backend.accounts.models import User
+from tenants.context import authority_context, use_public_schema
+from tenants.models import Authority, AuthorityKind, AuthorityStatus
+from tenants.services import authority_onboard, membership_grant
+
+_emails = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """After pytest-django migrates the public schema, provision two authorities."""
+    with django_db_blocker.unblock():
+        for slug, name, kind in [
+            ("alpha", "Alpha District Council", AuthorityKind.DISTRICT),
+            ("beta", "Beta County Council", AuthorityKind.COUNTY),
+        ]:
+            result = authority_onboard(
+                slug=slug,
+                name=name,
+                kind=kind,
+                admin_email=f"founder@{slug}.test",
+                population=100_000,
+                consents_to_be_named=slug == "alpha",
+            )
+            Authority.objects.filter(pk=result.authority.pk).update(status=AuthorityStatus.ACTIVE)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_and_fresh_host_cache() -> Iterator[None]:
+    host_cache_clear()
+    use_public_schema()
+    yield
+    use_public_schema()
+    host_cache_clear()
+
+
+@pytest.fixture
+def authority_a(db: None) -> Authority:
+    return Authority.objects.get(schema_name="alpha")
+
+
+@pytest.fixture
+def authority_b(db: None) -> Authority:
+    return Authority.objects.get(schema_name="beta")
+
+
+@pytest.fixture
+def in_authority_a(authority_a: Authority) -> Iterator[Authority]:
+    """Run the test's ORM calls inside authority A's schema."""
+    with authority_context(authority_a):
+        yield authority_a
+
+
+@pytest.fixture
+def in_authority_b(authority_b: Authority) -> Iterator[Authority]:
+    with authority_context(authority_b):
+        yield authority_b
+
+
+def host_of(authority: Authority | None) -> str:
+    if authority is None:
+        return settings.BASE_DOMAIN
+    return f"{authority.schema_name}.{settings.BASE_DOMAIN}"
+
+
+@dataclass
+class Member:
+    user: User
+    token: str
+    role: str | None
+
+    def client(self, authority: Authority | None) -> APIClient:
+        """An API client sending this member's token to an authority's host (None: programme)."""
+        client = APIClient(HTTP_HOST=host_of(authority))
+        client.credentials(HTTP_AUTHORIZATION=f"Token {self.token}")
+        return client
+
+
+@pytest.fixture
+def make_member(db: None) -> Callable[..., Member]:
+    """make_member(authority, role) or make_member(None, "coordinator") → a user with a token."""
+
+    def make(
+        authority: Authority | None, role: str | None, *, ttl: timedelta | None = None
+    ) -> Member:
+        user = User.objects.create_user(
+            email=f"person{next(_emails)}@example.test", password="correct horse battery"
+        )
+        if role is not None:
+            membership_grant(user=user, role=role, authority=authority)
+        _, token = AuthToken.objects.create(user=user, expiry=ttl or timedelta(hours=1))
+        return Member(user=user, token=token, role=role)
+
+    return make
+
+
+@pytest.fixture
+def anonymous() -> Callable[[Authority | None], APIClient]:
+    def make(authority: Authority | None) -> APIClient:
+        return APIClient(HTTP_HOST=host_of(authority))
+
+    return make

@@ -1,0 +1,32 @@
+"""What the isolation test plants in authority B: rows carrying a marker string that
+must never appear in a response to a member of authority A.
+
+Each domain adds a planter here when it adds tenant data; the test itself walks
+the URL resolver and needs no edit when endpoints are added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tenants.models import Authority
+
+MARKER = "beta-only-marker-7f3a"
+
+Planter = Callable[[Authority], None]
+PLANTERS: list[Planter] = []
+
+
+def planter(function: Planter) -> Planter:
+    PLANTERS.append(function)
+    return function
+
+
+@planter
+def plant_member(authority: Authority) -> None:
+    from backend.accounts.models import User
+    from tenants.roles import Role
+    from tenants.services import membership_grant
+
+    user = User.objects.create_user(email=f"{MARKER}@beta.test", full_name=MARKER)
+    membership_grant(user=user, role=Role.OFFICER, authority=authority)

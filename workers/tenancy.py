@@ -1,0 +1,75 @@
+"""Tenant-aware tasks: the authority's schema travels in the message header.
+
+``AuthorityTask`` stamps the current schema onto every message it sends and,
+in the worker, runs the task inside that schema. A message without the header,
+or with the public schema, raises ``MissingAuthority`` instead of running:
+tenant work must never run in ``public`` by accident. ``ProgrammeTask`` is for
+public-schema jobs (fan-out dispatchers, rollups) and refuses to run inside an
+authority's schema.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Task
+from django_tenants.utils import get_public_schema_name
+
+from tenants.context import current_schema_name, use_public_schema
+
+SCHEMA_HEADER = "authority_schema"
+
+
+class MissingAuthority(RuntimeError):
+    """A tenant task was sent or received without an authority schema."""
+
+
+def _schema_from_request(task: Task) -> str | None:
+    request = task.request
+    headers = getattr(request, "headers", None) or {}
+    value = headers.get(SCHEMA_HEADER) if isinstance(headers, dict) else None
+    return value or getattr(request, SCHEMA_HEADER, None)
+
+
+class AuthorityTask(Task):
+    """A task that reads or writes one authority's data."""
+
+    abstract = True
+    typing = True
+
+    def apply_async(self, args: Any = None, kwargs: Any = None, **options: Any) -> Any:
+        headers = dict(options.pop("headers", None) or {})
+        schema = headers.get(SCHEMA_HEADER) or current_schema_name()
+        if not schema or schema == get_public_schema_name():
+            raise MissingAuthority(
+                f"{self.name} must be sent from inside an authority's schema "
+                "(use tenants.context.authority_context or pass headers={'authority_schema': ...})."
+            )
+        headers[SCHEMA_HEADER] = schema
+        return super().apply_async(args, kwargs, headers=headers, **options)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from tenants.context import authority_context
+        from tenants.models import Authority
+
+        schema = _schema_from_request(self)
+        if not schema or schema == get_public_schema_name():
+            raise MissingAuthority(f"{self.name} received a message with no authority schema.")
+        authority = Authority.objects.get(schema_name=schema)
+        with authority_context(authority):
+            return super().__call__(*args, **kwargs)
+
+
+class ProgrammeTask(Task):
+    """A task that works in the public schema (and may fan out to authority tasks)."""
+
+    abstract = True
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        use_public_schema()
+        return super().__call__(*args, **kwargs)
+
+
+def send_to_authority(task: Task, schema_name: str, *args: Any, **kwargs: Any) -> Any:
+    """Enqueue an AuthorityTask for one authority from anywhere (e.g. a fan-out)."""
+    return task.apply_async(args=args, kwargs=kwargs, headers={SCHEMA_HEADER: schema_name})
