@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
 # Lets Django's generic classes be subscripted at run time (ModelAdmin[Model] etc.).
 django_stubs_ext.monkeypatch()
@@ -28,10 +29,15 @@ def env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+# "production" refuses to start without a real SECRET_KEY and turns on secure cookies.
+DJANGO_ENV = os.environ.get("DJANGO_ENV", "development")
+PRODUCTION = DJANGO_ENV == "production"
 DEBUG = env_bool("DJANGO_DEBUG")
-SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-development-key-change-me" if DEBUG else "")
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    SECRET_KEY = "insecure-test-key-not-for-production"
+    if PRODUCTION:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_ENV=production.")
+    SECRET_KEY = "insecure-development-key-never-use-in-production"
 
 # Hosts: <slug>.<BASE_DOMAIN> serves an authority, BASE_DOMAIN the programme.
 BASE_DOMAIN = os.environ.get("BASE_DOMAIN", "localhost").lower()
@@ -79,6 +85,8 @@ MIDDLEWARE = [
     "api.health.HealthCheckMiddleware",
     "api.routing.AuthorityHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Serves admin and the offline Swagger/Redoc assets without a separate web server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -135,6 +143,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / ".local" / "static"
+# Outside production, serve static files straight from the apps (no collectstatic step).
+WHITENOISE_USE_FINDERS = not PRODUCTION
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CSRF_TRUSTED_ORIGINS = [
@@ -143,7 +153,7 @@ CSRF_TRUSTED_ORIGINS = [
     f"https://{BASE_DOMAIN}",
     f"https://*.{BASE_DOMAIN}",
 ]
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 REST_FRAMEWORK = {

@@ -25,7 +25,8 @@ from pathlib import Path
 from deploy.services import EmbeddedPostgres, EmbeddedRedis
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCAL = ROOT / ".local"
+# Where the dev runner keeps PostgreSQL/Redis data; the runner test points it elsewhere.
+LOCAL = Path(os.environ.get("DEV_DATA_DIR", ROOT / ".local"))
 BIN = Path(sys.executable).parent
 
 
@@ -47,7 +48,9 @@ def services(*, throwaway: bool) -> Iterator[dict[str, str]]:
         if not env.get("REDIS_URL"):
             data_dir = (tmp / "redis") if tmp else LOCAL / "redis"
             redis = EmbeddedRedis(
-                data_dir=data_dir, port=0 if throwaway else 6390, persist=not throwaway
+                data_dir=data_dir,
+                port=0 if throwaway else int(os.environ.get("DEV_REDIS_PORT", "6390")),
+                persist=not throwaway,
             )
             env["REDIS_URL"] = redis.start()
             print(f"Redis (embedded) ready at {env['REDIS_URL']}", flush=True)
@@ -110,7 +113,7 @@ def run() -> int:
                     "-c",
                     "2",
                     "-n",
-                    "dev@%h",
+                    f"dev-{port}@%h",
                 ],
                 "beat": [
                     str(BIN / "celery"),

@@ -1,0 +1,88 @@
+"""The README's run command, end to end: it serves /api/v1/me with a printed demo token on a
+demo authority's host, and Ctrl-C leaves no process behind."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+
+from deploy.services import free_loopback_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_run_serves_me_with_a_printed_token_and_ctrl_c_stops_everything(tmp_path):
+    port = free_loopback_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        DEV_DATA_DIR=str(tmp_path / "local"),
+        DEV_REDIS_PORT=str(free_loopback_port()),
+        PORT=str(port),
+        PYTHONUNBUFFERED="1",
+    )
+    log_path = tmp_path / "run.log"
+    started = time.monotonic()
+    with log_path.open("wb") as log:
+        runner = subprocess.Popen(
+            [sys.executable, "-m", "deploy.runner", "run"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        token = None
+        body = b""
+        while time.monotonic() - started < 90:
+            assert runner.poll() is None, log_path.read_text()
+            text = log_path.read_text(errors="replace")
+            match = re.search(r"admin@demo\.example\s+token (\w+)", text)
+            if match and "Ready in" in text:
+                token = match.group(1)
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/api/v1/me",
+                    headers={"Host": f"demo.localhost:{port}", "Authorization": f"Token {token}"},
+                )
+                try:
+                    with urllib.request.urlopen(request, timeout=5) as response:
+                        body = response.read()
+                        break
+                except OSError:
+                    pass
+            time.sleep(0.5)
+        elapsed = time.monotonic() - started
+        assert token, log_path.read_text()
+        assert b'"slug":"demo"' in body, body
+        assert elapsed < 90
+        print(f"run → /api/v1/me answered in {elapsed:.1f}s")
+    finally:
+        runner.send_signal(signal.SIGINT)
+        try:
+            runner.wait(60)
+        except subprocess.TimeoutExpired:
+            runner.kill()
+            raise
+    time.sleep(1)
+    # Every process the runner starts names the data folder, the web port or the
+    # worker's port-stamped node name on its command line.
+    marks = [str(tmp_path), f"127.0.0.1:{port}", f"dev-{port}@", f":{env['DEV_REDIS_PORT']}"]
+    leftovers = [
+        p
+        for p in psutil.process_iter(["pid", "cmdline"])
+        if p.pid != os.getpid() and any(mark in " ".join(p.info["cmdline"] or []) for mark in marks)
+    ]
+    assert leftovers == [], [p.info["cmdline"] for p in leftovers]
