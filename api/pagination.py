@@ -1,4 +1,12 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 
 class StandardPagination(PageNumberPagination):
@@ -7,3 +15,27 @@ class StandardPagination(PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+def paginated_response(rows: list[Any], request: Request, view: APIView) -> Response:
+    """Paginate an in-memory list the same way as every queryset list."""
+    paginator = StandardPagination()
+    page = paginator.paginate_queryset(rows, request, view=view)
+    return paginator.get_paginated_response(page)
+
+
+def paginated(
+    serializer_class: type[serializers.Serializer[Any]],
+) -> type[serializers.Serializer[Any]]:
+    """A schema-only serializer for a page of ``serializer_class`` items."""
+    name = f"Paginated{serializer_class.__name__.removesuffix('Serializer')}List"
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )

@@ -6,8 +6,22 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from api.accounts import LoginView, LogoutAllView, LogoutView, MeView
+from api.authority.benchmarks import (
+    OwnBenchmarkDistributionChartView,
+    OwnBenchmarkTimeSeriesChartView,
+    OwnBenchmarkTimeSeriesView,
+    OwnBenchmarkView,
+)
 from api.authority.members import CurrentAuthorityView, MemberViewSet
 from api.programme.authorities import AuthorityViewSet
+from api.programme.benchmarks import (
+    BenchmarkCatalogueView,
+    BenchmarkCompareView,
+    BenchmarkDistributionChartView,
+    BenchmarkTableView,
+    BenchmarkTimeSeriesChartView,
+    BenchmarkTimeSeriesView,
+)
 from api.public.directory import PublicAuthorityViewSet
 
 
@@ -25,12 +39,46 @@ account_urls = [
 
 programme_router = Router(trailing_slash=False)
 programme_router.register("authorities", AuthorityViewSet, basename="authority")
-programme_urls = [*programme_router.urls]
+programme_urls = [
+    *programme_router.urls,
+    path("benchmarks/figures", BenchmarkCatalogueView.as_view(), name="benchmark-figures"),
+    path("benchmarks/authorities", BenchmarkTableView.as_view(), name="benchmark-table"),
+    path(
+        "benchmarks/authorities/<str:ref>", BenchmarkCompareView.as_view(), name="benchmark-compare"
+    ),
+    path(
+        "benchmarks/authorities/<str:ref>/timeseries",
+        BenchmarkTimeSeriesView.as_view(),
+        name="benchmark-timeseries",
+    ),
+    path(
+        "benchmarks/authorities/<str:ref>/timeseries.svg",
+        BenchmarkTimeSeriesChartView.as_view(),
+        name="benchmark-timeseries-chart",
+    ),
+    path(
+        "benchmarks/charts/distribution.svg",
+        BenchmarkDistributionChartView.as_view(),
+        name="benchmark-distribution-chart",
+    ),
+]
 
 authority_router = Router(trailing_slash=False)
 authority_router.register("members", MemberViewSet, basename="member")
 authority_urls = [
     path("authority", CurrentAuthorityView.as_view(), name="current-authority"),
+    path("benchmarks", OwnBenchmarkView.as_view(), name="own-benchmark"),
+    path("benchmarks/timeseries", OwnBenchmarkTimeSeriesView.as_view(), name="own-timeseries"),
+    path(
+        "benchmarks/timeseries.svg",
+        OwnBenchmarkTimeSeriesChartView.as_view(),
+        name="own-timeseries-chart",
+    ),
+    path(
+        "benchmarks/charts/distribution.svg",
+        OwnBenchmarkDistributionChartView.as_view(),
+        name="own-distribution-chart",
+    ),
     *authority_router.urls,
 ]
 

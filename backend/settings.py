@@ -64,6 +64,7 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "pgtrigger",
     "pghistory",
+    "backend.benchmarks",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -224,6 +225,11 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@publicbenefit.example")
+
+# Benchmark figures from fewer responses or participants than this are withheld.
+BENCHMARK_SUPPRESSION_THRESHOLD = env_int("BENCHMARK_SUPPRESSION_THRESHOLD", 5)
+# A burst of changes to one authority causes one refresh, this long after the last.
+BENCHMARK_REFRESH_SETTLE_SECONDS = env_int("BENCHMARK_REFRESH_SETTLE_SECONDS", 30)
 
 LOGGING = {
     "version": 1,

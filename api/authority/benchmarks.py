@@ -1,0 +1,167 @@
+"""Authority host: the authority's own figures against the anonymised programme distribution."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.base import AuthorityAPIView
+from api.benchmark_common import (
+    ComparisonSerializer,
+    DistributionChartQuerySerializer,
+    SliceQuerySerializer,
+    TimeSeriesQuerySerializer,
+    TimeSeriesSerializer,
+    chart_url,
+    comparison,
+    identity,
+)
+from api.renderers import CSVRenderer
+from backend.benchmarks.charts import distribution_svg, timeseries_svg
+from backend.benchmarks.figures import FIGURES
+from backend.benchmarks.privacy import Viewer
+from backend.benchmarks.selectors import AuthorityFigures, benchmark_table, time_series
+from tenants.models import Authority
+
+RENDERERS = [JSONRenderer, CSVRenderer, BrowsableAPIRenderer]
+SVG = {(200, "image/svg+xml"): OpenApiTypes.BINARY}
+
+
+def _own(request: Request) -> tuple[Authority, Viewer]:
+    authority: Authority = request._request.tenant  # type: ignore[attr-defined]
+    return authority, Viewer(sees_all_names=False, own_authority_id=authority.pk)
+
+
+def _params(serializer_class: type, request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _self_in(table: list[AuthorityFigures], authority: Authority) -> AuthorityFigures:
+    for entry in table:
+        if entry.authority.pk == authority.pk:
+            return entry
+    raise exceptions.NotFound(
+        "No figures yet for this period and filter; they are refreshed after each decision "
+        "and consultation result, and nightly."
+    )
+
+
+class OwnBenchmarkView(AuthorityAPIView):
+    """Your figures, each against the programme median, quartiles and best (others unnamed)."""
+
+    renderer_classes = RENDERERS
+
+    @extend_schema(
+        parameters=[SliceQuerySerializer],
+        responses={200: ComparisonSerializer},
+        tags=["benchmarks"],
+    )
+    def get(self, request: Request) -> Response:
+        authority, viewer = _own(request)
+        params = _params(SliceQuerySerializer, request)
+        table = benchmark_table(
+            viewer=viewer, period_key=params["period"], segment=params["segment"]
+        )
+        body = comparison(
+            subject=_self_in(table, authority),
+            table=table,
+            period=params["period"],
+            segment=params["segment"],
+            chart_path="/api/v1/benchmarks/charts/distribution.svg",
+            highlight=None,
+        )
+        return Response(body)
+
+
+class OwnBenchmarkTimeSeriesView(AuthorityAPIView):
+    """One of your figures over months or quarters, with the programme median."""
+
+    renderer_classes = RENDERERS
+
+    @extend_schema(
+        parameters=[TimeSeriesQuerySerializer],
+        responses={200: TimeSeriesSerializer},
+        tags=["benchmarks"],
+    )
+    def get(self, request: Request) -> Response:
+        authority, viewer = _own(request)
+        params = _params(TimeSeriesQuerySerializer, request)
+        subject = _self_in(
+            benchmark_table(viewer=viewer, period_key="all", segment="all"), authority
+        )
+        points = time_series(
+            authority=authority,
+            figure=params["figure"],
+            period_kind=params["period_kind"],
+            viewer=viewer,
+        )
+        return Response(
+            {
+                "authority": identity(subject),
+                "figure": params["figure"],
+                "period_kind": params["period_kind"],
+                "points": points,
+                "chart": chart_url(
+                    "/api/v1/benchmarks/timeseries.svg",
+                    figure=params["figure"],
+                    period_kind=params["period_kind"],
+                ),
+            }
+        )
+
+
+class OwnBenchmarkTimeSeriesChartView(AuthorityAPIView):
+    @extend_schema(parameters=[TimeSeriesQuerySerializer], responses=SVG, tags=["benchmarks"])
+    def get(self, request: Request) -> HttpResponse:
+        authority, viewer = _own(request)
+        params = _params(TimeSeriesQuerySerializer, request)
+        points = time_series(
+            authority=authority,
+            figure=params["figure"],
+            period_kind=params["period_kind"],
+            viewer=viewer,
+        )
+        svg = timeseries_svg(
+            title=FIGURES[params["figure"]].label,
+            periods=[p["period"] for p in points],
+            series={
+                authority.name: [p["value"] for p in points],
+                "Programme median": [p["median"] for p in points],
+            },
+        )
+        return HttpResponse(svg, content_type="image/svg+xml")
+
+
+class OwnBenchmarkDistributionChartView(AuthorityAPIView):
+    """A figure across all authorities, yours highlighted; no other authority is labelled."""
+
+    @extend_schema(
+        parameters=[DistributionChartQuerySerializer], responses=SVG, tags=["benchmarks"]
+    )
+    def get(self, request: Request) -> HttpResponse:
+        authority, viewer = _own(request)
+        params = _params(DistributionChartQuerySerializer, request)
+        table = benchmark_table(
+            viewer=viewer, period_key=params["period"], segment=params["segment"]
+        )
+        figure = params["figure"]
+        entries = [e for e in table if e.figures.get(figure) is not None]
+        svg = distribution_svg(
+            title=f"{FIGURES[figure].label} ({params['period']})",
+            labels=[
+                authority.name if e.authority.pk == authority.pk else f"#{i}"
+                for i, e in enumerate(entries)
+            ],
+            values=[float(e.figures[figure]) for e in entries],
+            highlight=authority.name,
+        )
+        return HttpResponse(svg, content_type="image/svg+xml")

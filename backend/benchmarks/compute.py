@@ -1,0 +1,225 @@
+"""Compute one authority's benchmark figures from its own schema.
+
+Loads the authority's facts in a handful of queries, then folds each fact into
+every (period, segment) slice it belongs to in a single pass, so a full
+recompute costs a few queries per authority whatever the number of slices.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from backend.benchmarks.facts import Facts, load_facts
+from backend.benchmarks.figures import FIGURES, TEST_KEYS
+from backend.benchmarks.stats import percentile
+
+LONDON = ZoneInfo("Europe/London")
+VERDICT_SCORE = {"met": 1.0, "partly_met": 0.5, "not_met": 0.0}
+
+
+@dataclass
+class Slice:
+    period_kind: str
+    period_key: str
+    period_start: date | None
+    segment: str
+    figures: dict[str, Any]
+    sample_sizes: dict[str, int]
+
+
+@dataclass
+class Bucket:
+    """Running totals for one (period, segment) slice."""
+
+    logged: int = 0
+    decided: int = 0
+    withdrawn: int = 0
+    outcomes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    days_to_decision: list[float] = field(default_factory=list)
+    decided_after_consultation: int = 0
+    changed_after_consultation: int = 0
+    assessments: int = 0
+    met: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    consultations: int = 0
+    cost: Decimal = Decimal(0)
+    invited: int = 0
+    responded: int = 0
+    acceptability: list[int] = field(default_factory=list)
+    agreement: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    gaps: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+
+
+def period_keys(moment: datetime | None) -> list[tuple[str, str, date | None]]:
+    """The slices a dated fact belongs to: all time, its quarter and its month (London time)."""
+    keys: list[tuple[str, str, date | None]] = [("all", "all", None)]
+    if moment is None:
+        return keys
+    local = moment.astimezone(LONDON).date()
+    quarter = (local.month - 1) // 3 + 1
+    keys.append(("quarter", f"{local.year}-Q{quarter}", date(local.year, 3 * quarter - 2, 1)))
+    keys.append(("month", f"{local.year}-{local.month:02d}", date(local.year, local.month, 1)))
+    return keys
+
+
+def _segments(service_areas: Iterable[str], method: str | None = None) -> list[str]:
+    segments = ["all", *(f"service_area:{area}" for area in service_areas)]
+    if method:
+        segments.append(f"method:{method}")
+    return segments
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _mean(values: list[float] | list[int]) -> float | None:
+    return round(sum(values) / len(values), 4) if values else None
+
+
+def fold(facts: Facts) -> dict[tuple[str, str, date | None, str], Bucket]:
+    buckets: dict[tuple[str, str, date | None, str], Bucket] = defaultdict(Bucket)
+
+    def into(moment: datetime | None, segments: list[str]) -> list[Bucket]:
+        return [
+            buckets[(kind, key, start, segment)]
+            for kind, key, start in period_keys(moment)
+            for segment in segments
+        ]
+
+    for proposal in facts.proposals:
+        segments = _segments(proposal.service_areas)
+        for bucket in into(proposal.created_at, segments):
+            bucket.logged += 1
+        if proposal.withdrawn_at is not None:
+            for bucket in into(proposal.withdrawn_at, segments):
+                bucket.withdrawn += 1
+    for decision in facts.decisions:
+        segments = _segments(decision.service_areas)
+        changed = decision.outcome in {"approved_with_conditions", "rejected"}
+        for bucket in into(decision.decided_at, segments):
+            bucket.decided += 1
+            bucket.outcomes[decision.outcome] += 1
+            if decision.days_to_decision is not None:
+                bucket.days_to_decision.append(decision.days_to_decision)
+            if decision.consulted:
+                bucket.decided_after_consultation += 1
+                bucket.changed_after_consultation += changed
+    for assessment in facts.assessments:
+        segments = _segments(assessment.service_areas)
+        for bucket in into(assessment.completed_at, segments):
+            bucket.assessments += 1
+            for key, verdict in assessment.verdicts.items():
+                bucket.met[key] += verdict == "met"
+    for consultation in facts.consultations:
+        segments = _segments(consultation.service_areas, consultation.method)
+        for bucket in into(consultation.held_at, segments):
+            bucket.consultations += 1
+            bucket.cost += consultation.cost
+            bucket.invited += consultation.invited
+            bucket.responded += len(consultation.responses)
+            for response in consultation.responses:
+                bucket.acceptability.append(response.acceptability)
+                for test in TEST_KEYS:
+                    agreement = response.agreement.get(test)
+                    if agreement is None:
+                        continue
+                    public = (agreement - 1) / 4
+                    bucket.agreement[test].append(public)
+                    officer = VERDICT_SCORE.get(consultation.officer_verdicts.get(test) or "")
+                    if officer is not None:
+                        bucket.gaps[test].append(public - officer)
+    return buckets
+
+
+def figures_of(bucket: Bucket, population: int | None) -> dict[str, Any]:
+    closed = bucket.decided + bucket.withdrawn
+    days = sorted(bucket.days_to_decision)
+    acceptable = sum(1 for value in bucket.acceptability if value >= 4)
+    unacceptable = sum(1 for value in bucket.acceptability if value <= 2)
+    responses = len(bucket.acceptability)
+    figures: dict[str, Any] = {
+        "proposals_logged": bucket.logged,
+        "proposals_decided": bucket.decided,
+        "outcome_approved": _share(bucket.outcomes["approved"], closed),
+        "outcome_approved_with_conditions": _share(
+            bucket.outcomes["approved_with_conditions"], closed
+        ),
+        "outcome_rejected": _share(bucket.outcomes["rejected"], closed),
+        "outcome_withdrawn": _share(bucket.withdrawn, closed),
+        "days_to_decision_median": _round(percentile(days, 0.5)),
+        "days_to_decision_p90": _round(percentile(days, 0.9)),
+        "assessments_completed": bucket.assessments,
+        "consultations_held": bucket.consultations,
+        "people_invited": bucket.invited,
+        "people_responding": bucket.responded,
+        "response_rate": _share(bucket.responded, bucket.invited),
+        "mean_acceptability": _mean(bucket.acceptability),
+        "net_acceptability": (
+            round((acceptable - unacceptable) / responses, 4) if responses else None
+        ),
+        "decisions_changed_after_consultation": _share(
+            bucket.changed_after_consultation, bucket.decided_after_consultation
+        ),
+        "cost_per_consultation": (
+            round(float(bucket.cost) / bucket.consultations, 2) if bucket.consultations else None
+        ),
+        "cost_per_participant": (
+            round(float(bucket.cost) / bucket.responded, 2) if bucket.responded else None
+        ),
+    }
+    for key in bucket.met.keys() | {f"test:{t}" for t in TEST_KEYS}:
+        kind, _, name = key.partition(":")
+        figure = f"verdict_met_{name}" if kind == "test" else f"verdict_met_feature_{name}"
+        figures[figure] = _share(bucket.met[key], bucket.assessments)
+    for test in TEST_KEYS:
+        figures[f"public_agreement_{test}"] = _mean(bucket.agreement[test])
+        figures[f"gap_{test}"] = _mean(bucket.gaps[test])
+    if population:
+        for name, definition in FIGURES.items():
+            if definition.per_100k and figures.get(name) is not None:
+                figures[f"{name}_per_100k"] = round(figures[name] * 100_000 / population, 3)
+    return figures
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None or math.isnan(value) else round(value, 1)
+
+
+def compute_slices(population: int | None = None) -> list[Slice]:
+    """Every slice of the current authority's figures (run inside its schema)."""
+    facts = load_facts()
+    slices = []
+    for (kind, key, start, segment), bucket in fold(facts).items():
+        slices.append(
+            Slice(
+                period_kind=kind,
+                period_key=key,
+                period_start=start,
+                segment=segment,
+                figures=figures_of(bucket, population),
+                sample_sizes={
+                    "responses": len(bucket.acceptability),
+                    "participants": bucket.invited,
+                },
+            )
+        )
+    if not any(item.period_key == "all" and item.segment == "all" for item in slices):
+        empty = Bucket()
+        slices.append(
+            Slice(
+                "all",
+                "all",
+                None,
+                "all",
+                figures_of(empty, population),
+                {"responses": 0, "participants": 0},
+            )
+        )
+    return slices
