@@ -37,6 +37,5 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"[{index}/{total}] {authority.schema_name}: {slices} slices, {elapsed:.1f}s"
                 )
-        self.stdout.write(
-            f"Recomputed {total} authorities ({slices} slices) in {time.monotonic() - started:.1f}s."
-        )
+        elapsed = time.monotonic() - started
+        self.stdout.write(f"Recomputed {total} authorities ({slices} slices) in {elapsed:.1f}s.")
