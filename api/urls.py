@@ -6,9 +6,13 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from api.accounts import LoginView, LogoutAllView, LogoutView, MeView
+from api.authority.decisions import DecisionViewSet
+from api.authority.history import HistoryViewSet
 from api.authority.members import CurrentAuthorityView, MemberViewSet
+from api.authority.proposals import ProposalViewSet
 from api.programme.authorities import AuthorityViewSet
 from api.public.directory import PublicAuthorityViewSet
+from api.public.register import RegisterEntryViewSet
 
 
 class Router(DefaultRouter):
@@ -29,6 +33,9 @@ programme_urls = [*programme_router.urls]
 
 authority_router = Router(trailing_slash=False)
 authority_router.register("members", MemberViewSet, basename="member")
+authority_router.register("proposals", ProposalViewSet, basename="proposal")
+authority_router.register("decisions", DecisionViewSet, basename="decision")
+authority_router.register("history", HistoryViewSet, basename="history")
 authority_urls = [
     path("authority", CurrentAuthorityView.as_view(), name="current-authority"),
     *authority_router.urls,
@@ -38,9 +45,17 @@ public_programme_router = Router(trailing_slash=False)
 public_programme_router.register(
     "public/authorities", PublicAuthorityViewSet, basename="public-authority"
 )
+public_programme_router.register(
+    "public/register", RegisterEntryViewSet, basename="public-register"
+)
 public_programme_urls = [*public_programme_router.urls]
 
-public_authority_urls: list = []
+# The same register view on an authority's host lists that authority's entries only.
+public_authority_router = Router(trailing_slash=False)
+public_authority_router.register(
+    "public/register", RegisterEntryViewSet, basename="public-authority-register"
+)
+public_authority_urls: list = [*public_authority_router.urls]
 
 
 def api_v1(*groups: list) -> object:

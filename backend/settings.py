@@ -58,12 +58,14 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "pgtrigger",
     "pghistory",
+    "backend.register",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
     "pgtrigger",
     "pghistory",
     "backend.proposals",
+    "backend.decisions",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -188,6 +190,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "tenants.roles.Role",
         "AuthorityRoleEnum": "tenants.roles.AUTHORITY_ROLE_CHOICES",
+        "ProposalStatusEnum": "backend.proposals.models.ProposalStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
