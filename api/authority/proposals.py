@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import django_filters
@@ -41,6 +42,7 @@ from backend.proposals.services import (
     proposal_update,
     proposal_withdraw,
 )
+from tenants.context import authority_context
 
 TRANSITION_RESPONSES = {200: ProposalSerializer, 409: ErrorSerializer}
 
@@ -220,8 +222,14 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authorit
     def export(self, request: Request) -> StreamingHttpResponse:
         """The authority's proposals as CSV; the list filters apply."""
         proposals = self.filter_queryset(self.get_queryset())
-        response = StreamingHttpResponse(
-            csv_stream(proposal_export_rows(queryset=proposals)), content_type="text/csv"
-        )
+        authority = self._authority()
+
+        def rows() -> Iterator[list[Any]]:
+            # The body is produced after the view returns, when the request's schema
+            # may have been reset: pin the authority again while streaming.
+            with authority_context(authority):
+                yield from proposal_export_rows(queryset=proposals)
+
+        response = StreamingHttpResponse(csv_stream(rows()), content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="proposals.csv"'
         return response
