@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.actor import actor_of
 from api.authority.decision_serializers import DecisionSerializer
 from api.base import AuthorityViewSet
 from api.errors import ErrorSerializer
@@ -56,7 +57,7 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authorit
     def publish(self, request: Request, pk: str) -> Response:
         """Put the decision on the public register (its allow-listed fields only)."""
         decision = decision_publish(
-            authority=self._authority(), decision=self.get_object(), actor=request.user
+            authority=self._authority(), decision=self.get_object(), actor=actor_of(request)
         )
         return Response(DecisionSerializer(decision_list().get(pk=decision.pk)).data)
 
@@ -65,6 +66,6 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authorit
     def unpublish(self, request: Request, pk: str) -> Response:
         """Take the decision off the public register."""
         decision = decision_unpublish(
-            authority=self._authority(), decision=self.get_object(), actor=request.user
+            authority=self._authority(), decision=self.get_object(), actor=actor_of(request)
         )
         return Response(DecisionSerializer(decision_list().get(pk=decision.pk)).data)

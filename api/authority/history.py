@@ -42,7 +42,7 @@ class HistoryEventSerializer(serializers.Serializer[Any]):
         allow_null=True,
         help_text="Field → [before, after] against the object's previous event; null on insert.",
     )
-    data = serializers.JSONField(source="pgh_data", help_text="The row after the event.")
+    snapshot = serializers.JSONField(source="pgh_data", help_text="The row after the event.")
 
     def get_model(self, event: Any) -> str:
         return str(self.context["model"])

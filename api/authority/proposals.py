@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.actor import actor_of
 from api.authority.decision_serializers import DecisionRecordSerializer, DecisionSerializer
 from api.authority.proposal_serializers import (
     ProposalSerializer,
@@ -113,7 +114,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authorit
         data.is_valid(raise_exception=True)
         fields, children = data.split()
         proposal = proposal_create(
-            authority=self._authority(), actor=request.user, fields=fields, **children
+            authority=self._authority(), actor=actor_of(request), fields=fields, **children
         )
         body = ProposalSerializer(proposal_list().get(pk=proposal.pk)).data
         return Response(body, status=status.HTTP_201_CREATED)
@@ -131,7 +132,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authorit
         proposal = proposal_update(
             authority=self._authority(),
             proposal=self.get_object(),
-            actor=request.user,
+            actor=actor_of(request),
             fields=fields,
             **children,
         )
@@ -141,14 +142,14 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authorit
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         """draft → in_assessment."""
-        return self._moved(proposal_submit(proposal=self.get_object(), actor=request.user))
+        return self._moved(proposal_submit(proposal=self.get_object(), actor=actor_of(request)))
 
     @extend_schema(request=None, responses=TRANSITION_RESPONSES)
     @action(detail=True, methods=["post"], url_path="start-consultation")
     def start_consultation(self, request: Request, pk: str) -> Response:
         """in_assessment → in_consultation."""
         return self._moved(
-            proposal_start_consultation(proposal=self.get_object(), actor=request.user)
+            proposal_start_consultation(proposal=self.get_object(), actor=actor_of(request))
         )
 
     @extend_schema(request=SkipConsultationSerializer, responses=TRANSITION_RESPONSES)
@@ -159,7 +160,9 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authorit
         data.is_valid(raise_exception=True)
         return self._moved(
             proposal_skip_consultation(
-                proposal=self.get_object(), actor=request.user, reason=data.validated_data["reason"]
+                proposal=self.get_object(),
+                actor=actor_of(request),
+                reason=data.validated_data["reason"],
             )
         )
 
@@ -168,7 +171,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authorit
     def finish_consultation(self, request: Request, pk: str) -> Response:
         """in_consultation → awaiting_decision."""
         return self._moved(
-            proposal_finish_consultation(proposal=self.get_object(), actor=request.user)
+            proposal_finish_consultation(proposal=self.get_object(), actor=actor_of(request))
         )
 
     @extend_schema(request=ReasonSerializer, responses=TRANSITION_RESPONSES)
@@ -179,7 +182,9 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authorit
         data.is_valid(raise_exception=True)
         return self._moved(
             proposal_withdraw(
-                proposal=self.get_object(), actor=request.user, reason=data.validated_data["reason"]
+                proposal=self.get_object(),
+                actor=actor_of(request),
+                reason=data.validated_data["reason"],
             )
         )
 
@@ -194,7 +199,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authorit
         data = DecisionRecordSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         decision = decision_record(
-            proposal=self.get_object(), actor=request.user, **data.validated_data
+            proposal=self.get_object(), actor=actor_of(request), **data.validated_data
         )
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 

@@ -41,7 +41,8 @@ def history_list(*, model: str, object_id: int | None = None) -> QuerySet[Any]:
     require_authority_schema()
     events = pghistory.models.Events.objects.across(_event_model(model))
     if object_id is not None:
-        tracked = apps.get_model(*HISTORY_MODELS[model].split("."))
+        app_label, model_name = HISTORY_MODELS[model].split(".")
+        tracked = apps.get_model(app_label, model_name)
         events = events.tracks(tracked(pk=object_id))
     return events.order_by("pgh_created_at", "pgh_id")
 

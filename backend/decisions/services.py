@@ -35,6 +35,7 @@ def decision_record(
     with pghistory.context(user=actor.pk):
         # The move locks the proposal row, so two decisions cannot race past this check.
         decided = proposal_mark_decided(proposal=proposal, actor=actor)
+        assert decided.decided_at is not None  # set by the move to decided
         return Decision.objects.create(
             proposal=decided,
             outcome=outcome,

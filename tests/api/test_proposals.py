@@ -44,7 +44,9 @@ def test_a_bad_nested_row_is_a_400_and_writes_nothing(authority_a, officer):
         assert not Proposal.objects.exists()
 
 
-def test_an_owner_from_outside_the_authority_is_a_400(authority_a, authority_b, officer, make_member):
+def test_an_owner_from_outside_the_authority_is_a_400(
+    authority_a, authority_b, officer, make_member
+):
     outsider = make_member(authority_b, Role.ADMIN)
     response = officer.client(authority_a).post(
         "/api/v1/proposals", _payload(owner=outsider.user.pk), format="json"
@@ -83,7 +85,9 @@ def test_a_coordinator_cannot_read_an_authoritys_proposals(authority_a, make_mem
 def test_an_illegal_move_is_a_409_listing_the_allowed_ones(authority_a, officer):
     with authority_context(authority_a):
         proposal = make_proposal(authority_a, officer.user)
-    response = officer.client(authority_a).post(f"/api/v1/proposals/{proposal.pk}/finish-consultation")
+    response = officer.client(authority_a).post(
+        f"/api/v1/proposals/{proposal.pk}/finish-consultation"
+    )
     assert response.status_code == 409
     body = response.json()
     assert body["code"] == "illegal_transition"

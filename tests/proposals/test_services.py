@@ -38,9 +38,7 @@ def _move(name, proposal, actor):
         "skip_consultation": lambda: proposal_skip_consultation(
             proposal=proposal, actor=actor, reason="Urgent safeguarding need"
         ),
-        "finish_consultation": lambda: proposal_finish_consultation(
-            proposal=proposal, actor=actor
-        ),
+        "finish_consultation": lambda: proposal_finish_consultation(proposal=proposal, actor=actor),
         "withdraw": lambda: proposal_withdraw(proposal=proposal, actor=actor),
         "decide": lambda: proposal_mark_decided(proposal=proposal, actor=actor),
     }
