@@ -83,3 +83,22 @@ def test_an_unknown_model_is_a_400(authority_a, admin):
     response = admin.client(authority_a).get("/api/v1/history?model=user")
     assert response.status_code == 400
     assert "model" in response.json()["fields"]
+
+
+def _history_queries(client, count):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/api/v1/history?model=proposal&page_size={count}")
+    assert len(response.json()["results"]) == count
+    return len(queries)
+
+
+def test_the_history_list_runs_a_constant_number_of_queries(authority_a, officer, admin):
+    with authority_context(authority_a):
+        for _ in range(50):
+            make_proposal(authority_a, officer.user)
+    client = admin.client(authority_a)
+    client.get("/api/v1/history?model=proposal&page_size=1")
+    assert _history_queries(client, 5) == _history_queries(client, 50)
