@@ -9,8 +9,13 @@ from tenants.models import Authority
 
 
 def register_entry_list(*, authority: Authority | None = None) -> QuerySet[RegisterEntry]:
-    """Published entries, all authorities' (programme host) or one authority's (its host)."""
+    """Published entries: one authority's (its own host), or programme-wide.
+
+    Programme-wide lists only authorities that agreed to be named in the
+    programme, as the public directory does; an authority's own host always
+    lists its own entries.
+    """
     entries = RegisterEntry.objects.select_related("authority")
     if authority is not None:
-        entries = entries.filter(authority=authority)
-    return entries
+        return entries.filter(authority=authority)
+    return entries.filter(authority__consents_to_be_named=True)

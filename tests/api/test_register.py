@@ -113,9 +113,23 @@ def test_an_authority_host_lists_only_its_own_entries(
     on_a = anonymous(authority_a).get("/api/v1/public/register").json()["results"]
     assert {e["authority"]["slug"] for e in on_a} == {"alpha"}
     everywhere = anonymous(None).get("/api/v1/public/register").json()["results"]
-    assert {e["authority"]["slug"] for e in everywhere} == {"alpha", "beta"}
+    assert {e["authority"]["slug"] for e in everywhere} == {"alpha"}
     b_entry = on_b[0]["id"]
     assert anonymous(authority_a).get(f"/api/v1/public/register/{b_entry}").status_code == 404
+
+
+def test_programme_wide_lists_authorities_that_agreed_to_be_named(
+    authority_b, make_member, anonymous
+):
+    from tenants.models import Authority
+
+    other = make_member(authority_b, Role.OFFICER)
+    with authority_context(authority_b):
+        make_decision(authority_b, other.user, published=True)
+    assert anonymous(None).get("/api/v1/public/register").json()["count"] == 0
+    Authority.objects.filter(pk=authority_b.pk).update(consents_to_be_named=True)
+    everywhere = anonymous(None).get("/api/v1/public/register").json()["results"]
+    assert [e["authority"]["slug"] for e in everywhere] == ["beta"]
 
 
 def test_register_filters(published, authority_a, officer, anonymous):
