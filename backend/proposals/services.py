@@ -206,7 +206,7 @@ def _move(
         if to == ProposalStatus.IN_ASSESSMENT:
             locked.submitted_at = now
             changed.append("submitted_at")
-        elif to == ProposalStatus.AWAITING_DECISION and reason and current == "in_assessment":
+        elif to == ProposalStatus.AWAITING_DECISION and current == ProposalStatus.IN_ASSESSMENT:
             locked.skip_consultation_reason = reason
             changed.append("skip_consultation_reason")
         elif to == ProposalStatus.DECIDED:
