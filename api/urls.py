@@ -12,7 +12,10 @@ from api.authority.benchmarks import (
     OwnBenchmarkTimeSeriesView,
     OwnBenchmarkView,
 )
+from api.authority.decisions import DecisionViewSet
+from api.authority.history import HistoryViewSet
 from api.authority.members import CurrentAuthorityView, MemberViewSet
+from api.authority.proposals import ProposalViewSet
 from api.programme.authorities import AuthorityViewSet
 from api.programme.benchmarks import (
     BenchmarkCatalogueView,
@@ -23,6 +26,7 @@ from api.programme.benchmarks import (
     BenchmarkTimeSeriesView,
 )
 from api.public.directory import PublicAuthorityViewSet
+from api.public.register import RegisterEntryViewSet
 
 
 class Router(DefaultRouter):
@@ -65,6 +69,9 @@ programme_urls = [
 
 authority_router = Router(trailing_slash=False)
 authority_router.register("members", MemberViewSet, basename="member")
+authority_router.register("proposals", ProposalViewSet, basename="proposal")
+authority_router.register("decisions", DecisionViewSet, basename="decision")
+authority_router.register("history", HistoryViewSet, basename="history")
 authority_urls = [
     path("authority", CurrentAuthorityView.as_view(), name="current-authority"),
     path("benchmarks", OwnBenchmarkView.as_view(), name="own-benchmark"),
@@ -86,9 +93,17 @@ public_programme_router = Router(trailing_slash=False)
 public_programme_router.register(
     "public/authorities", PublicAuthorityViewSet, basename="public-authority"
 )
+public_programme_router.register(
+    "public/register", RegisterEntryViewSet, basename="public-register"
+)
 public_programme_urls = [*public_programme_router.urls]
 
-public_authority_urls: list = []
+# The same register view on an authority's host lists that authority's entries only.
+public_authority_router = Router(trailing_slash=False)
+public_authority_router.register(
+    "public/register", RegisterEntryViewSet, basename="public-authority-register"
+)
+public_authority_urls: list = [*public_authority_router.urls]
 
 
 def api_v1(*groups: list) -> object:

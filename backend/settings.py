@@ -65,12 +65,14 @@ SHARED_APPS = [
     "pgtrigger",
     "pghistory",
     "backend.benchmarks",
+    "backend.register",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
     "pgtrigger",
     "pghistory",
     "backend.proposals",
+    "backend.decisions",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -199,6 +201,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "tenants.roles.Role",
         "AuthorityRoleEnum": "tenants.roles.AUTHORITY_ROLE_CHOICES",
+        "ProposalStatusEnum": "backend.proposals.models.ProposalStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -30,3 +30,45 @@ def plant_member(authority: Authority) -> None:
 
     user = User.objects.create_user(email=f"{MARKER}@beta.test", full_name=MARKER)
     membership_grant(user=user, role=Role.OFFICER, authority=authority)
+
+
+@planter
+def plant_proposal_and_decision(authority: Authority) -> None:
+    """A decided proposal whose decision stays unpublished, so the public register shows nothing."""
+    from backend.accounts.models import User
+    from backend.decisions.services import decision_record
+    from backend.proposals.services import (
+        proposal_create,
+        proposal_skip_consultation,
+        proposal_submit,
+    )
+    from tenants.roles import Role
+    from tenants.services import membership_grant
+
+    officer = User.objects.create_user(email=f"officer-{MARKER}@beta.test")
+    membership_grant(user=officer, role=Role.OFFICER, authority=authority)
+    proposal = proposal_create(
+        authority=authority,
+        actor=officer,
+        fields={
+            "title": f"Proposal {MARKER}",
+            "summary": MARKER,
+            "purpose": MARKER,
+            "service_areas": ["welfare"],
+            "legal_gateway": "public_task",
+            "direction": "outbound",
+            "frequency": "one_off",
+        },
+        data_categories=[{"name": MARKER}],
+        partners=[{"name": MARKER, "organisation_type": "nhs", "role": "recipient"}],
+        risks=[{"description": MARKER}],
+    )
+    proposal = proposal_submit(proposal=proposal, actor=officer)
+    proposal = proposal_skip_consultation(proposal=proposal, actor=officer, reason=MARKER)
+    decision_record(
+        proposal=proposal,
+        actor=officer,
+        outcome="approved",
+        rationale=MARKER,
+        internal_notes=MARKER,
+    )

@@ -1,10 +1,24 @@
-"""Live data-sharing proposals an authority is considering (tenant schema)."""
+"""Live data-sharing proposals an authority is considering (tenant schema).
+
+Every model here is tracked by django-pghistory: database triggers write an
+event row per insert, update and delete (bulk ``QuerySet.update`` included),
+attributed through ``pghistory.context(user=...)`` in the services.
+"""
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+
+
+def audited_events() -> tuple[pghistory.RowEvent, ...]:
+    """Inserts, updates and deletes (child lists are replaced on edit, so deletions matter).
+
+    Fresh tracker instances per model: pghistory binds each tracker to one model.
+    """
+    return (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 
 
 class ProposalStatus(models.TextChoices):
@@ -66,6 +80,7 @@ class PartnerRole(models.TextChoices):
     BOTH = "both", "Provides and receives"
 
 
+@pghistory.track(*audited_events())
 class Proposal(models.Model):
     """A live data-sharing initiative: who shares what personal data with whom, why, and how.
 
@@ -125,6 +140,7 @@ class Proposal(models.Model):
         return f"{self.reference} {self.title}"
 
 
+@pghistory.track(*audited_events())
 class DataCategory(models.Model):
     """A category of personal data a proposal shares, flagged when it is sensitive."""
 
@@ -146,6 +162,7 @@ class DataCategory(models.Model):
         return self.name
 
 
+@pghistory.track(*audited_events())
 class Partner(models.Model):
     """An organisation that provides or receives the data."""
 
@@ -161,6 +178,7 @@ class Partner(models.Model):
         return self.name
 
 
+@pghistory.track(*audited_events())
 class Risk(models.Model):
     """A known risk of the proposal and how it is mitigated."""
 
@@ -175,6 +193,7 @@ class Risk(models.Model):
         return self.description[:60]
 
 
+@pghistory.track(*audited_events())
 class ProposalTransition(models.Model):
     """One timestamped, attributed move of a proposal between states."""
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from knox.models import AuthToken
 
 from backend.accounts.models import User
+from backend.proposals.demo import seed_demo_proposals
 from tenants.models import Authority, AuthorityKind, AuthorityStatus
 from tenants.roles import Role
 from tenants.services import authority_onboard, membership_grant
@@ -99,6 +100,11 @@ class Command(BaseCommand):
         membership_grant(
             user=shared, role=Role.VIEWER, authority=Authority.objects.get(schema_name="northshire")
         )
+
+        created = seed_demo_proposals(
+            authority=Authority.objects.get(schema_name="demo"), actor=shared
+        )
+        self.stdout.write(f"Demo proposals: {created} created (one decision on the register).")
 
         self.stdout.write(f"\nDemo users (password for all: {DEMO_PASSWORD}):")
         for _host, role, user in users:

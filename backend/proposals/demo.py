@@ -1,0 +1,160 @@
+"""Demo proposals for the ``demo`` authority, loaded by ``seed_demo`` (safe to repeat)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backend.accounts.models import User
+from backend.decisions.services import decision_publish, decision_record
+from backend.proposals.models import Proposal
+from backend.proposals.services import (
+    proposal_create,
+    proposal_finish_consultation,
+    proposal_skip_consultation,
+    proposal_start_consultation,
+    proposal_submit,
+    proposal_withdraw,
+)
+from tenants.context import authority_context
+from tenants.models import Authority
+
+DEMO_PROPOSALS: list[dict[str, Any]] = [
+    {
+        "state": "published",
+        "title": "Hospital discharge and housing conditions",
+        "summary": "The council tells the hospital discharge team when a patient's home has "
+        "a serious hazard, so that nobody is discharged into a home that made them ill.",
+        "purpose": "Safer discharges and fewer readmissions.",
+        "service_areas": ["housing", "health"],
+        "legal_gateway": "public_task",
+        "legal_gateway_detail": "Care Act 2014, duty to co-operate",
+        "direction": "outbound",
+        "frequency": "regular",
+        "categories": [("Address", False, False), ("Housing hazard rating", False, False)],
+        "partners": [("Demo Hospitals NHS Trust", "nhs", "recipient")],
+    },
+    {
+        "state": "awaiting_decision",
+        "title": "Free school meals auto-enrolment",
+        "summary": "Use housing benefit records to enrol eligible children for free meals.",
+        "purpose": "Every eligible child gets a meal without their family having to apply.",
+        "service_areas": ["education", "welfare"],
+        "legal_gateway": "statutory_gateway",
+        "direction": "two_way",
+        "frequency": "continuous",
+        "categories": [("Household income", False, False), ("Children's names", False, False)],
+        "partners": [("Demo Academy Trust", "education", "recipient")],
+        "skip_reason": "Extends an existing scheme the public was consulted on in 2025.",
+    },
+    {
+        "state": "in_consultation",
+        "title": "Youth offending early help referrals",
+        "summary": "Police share early warning signs with the council's early help team.",
+        "purpose": "Offer families support before a child is drawn into crime.",
+        "service_areas": ["criminal_justice", "social_care"],
+        "legal_gateway": "statutory_gateway",
+        "direction": "inbound",
+        "frequency": "regular",
+        "categories": [("Police intelligence", False, True), ("Family composition", False, False)],
+        "partners": [("Demo Police", "police", "provider")],
+    },
+    {
+        "state": "in_assessment",
+        "title": "Warm homes targeting",
+        "summary": "Combine energy performance and benefits data to target insulation grants.",
+        "purpose": "Reach cold, low-income homes first.",
+        "service_areas": ["housing", "welfare"],
+        "legal_gateway": "public_task",
+        "direction": "inbound",
+        "frequency": "one_off",
+        "categories": [("Benefit entitlement", False, False)],
+        "partners": [("Department for Work and Pensions", "central_government", "provider")],
+    },
+    {
+        "state": "draft",
+        "title": "Social prescribing outcomes",
+        "summary": "GP practices and the council compare who took up social prescriptions.",
+        "purpose": "Learn which activities improve wellbeing.",
+        "service_areas": ["health", "social_care"],
+        "legal_gateway": "consent",
+        "direction": "two_way",
+        "frequency": "regular",
+        "categories": [("Health condition", True, False)],
+        "partners": [("Demo Primary Care Network", "nhs", "both")],
+    },
+    {
+        "state": "withdrawn",
+        "title": "Council tax data for marketing",
+        "summary": "Share council tax records with a leisure provider to promote memberships.",
+        "purpose": "Raise gym membership.",
+        "service_areas": ["other"],
+        "legal_gateway": "legitimate_interests",
+        "direction": "outbound",
+        "frequency": "one_off",
+        "categories": [("Name and address", False, False)],
+        "partners": [("Demo Leisure Ltd", "private_sector", "recipient")],
+    },
+]
+
+
+def _create(authority: Authority, actor: User, spec: dict[str, Any]) -> None:
+    fields = {
+        key: value
+        for key, value in spec.items()
+        if key not in {"state", "categories", "partners", "skip_reason"}
+    }
+    proposal = proposal_create(
+        authority=authority,
+        actor=actor,
+        fields=fields,
+        data_categories=[
+            {"name": name, "special_category": special, "criminal_offence": criminal}
+            for name, special, criminal in spec["categories"]
+        ],
+        partners=[
+            {"name": name, "organisation_type": kind, "role": role}
+            for name, kind, role in spec["partners"]
+        ],
+    )
+    state = spec["state"]
+    if state == "withdrawn":
+        proposal_withdraw(proposal=proposal, actor=actor, reason="Not for public benefit.")
+        return
+    if state == "draft":
+        return
+    proposal = proposal_submit(proposal=proposal, actor=actor)
+    if state == "in_assessment":
+        return
+    if spec.get("skip_reason"):
+        proposal = proposal_skip_consultation(
+            proposal=proposal, actor=actor, reason=spec["skip_reason"]
+        )
+    else:
+        proposal = proposal_start_consultation(proposal=proposal, actor=actor)
+        if state == "in_consultation":
+            return
+        proposal = proposal_finish_consultation(proposal=proposal, actor=actor)
+    if state == "awaiting_decision":
+        return
+    decision = decision_record(
+        proposal=proposal,
+        actor=actor,
+        outcome="approved_with_conditions",
+        rationale="Clear benefit to patients; the data shared is limited to what is needed.",
+        conditions="Review after twelve months; share only homes with a category 1 hazard.",
+        public_influence="The citizens' panel asked for the twelve-month review.",
+        internal_notes="Legal signed off on 3 March.",
+    )
+    decision_publish(authority=authority, decision=decision, actor=actor)
+
+
+def seed_demo_proposals(*, authority: Authority, actor: User) -> int:
+    """Create the demo proposals that are missing (matched by title); returns how many."""
+    created = 0
+    with authority_context(authority):
+        existing = set(Proposal.objects.values_list("title", flat=True))
+        for spec in DEMO_PROPOSALS:
+            if spec["title"] not in existing:
+                _create(authority, actor, spec)
+                created += 1
+    return created

@@ -1,0 +1,87 @@
+"""Writes on the public register: the only code that creates or removes register entries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from backend.decisions.models import Decision
+from backend.proposals.models import Proposal
+from backend.register.models import RegisterEntry
+from tenants.context import require_authority_schema
+from tenants.models import Authority
+
+
+def register_verdicts_for(proposal_id: int) -> dict[str, Any] | None:
+    """The assessment verdicts to publish with a proposal, or None when there are none.
+
+    The assessments app fills this in (its latest signed-off assessment's
+    verdicts per test, per feature and overall); until it is wired in, the
+    register publishes no verdicts. Called in the authority's schema.
+    """
+    return None
+
+
+def register_consultation_summary_for(proposal_id: int) -> dict[str, Any] | None:
+    """What the public consultations found, for the register; None until consultations exist.
+
+    Must never carry anything about the participants themselves.
+    """
+    return None
+
+
+def _public_copy(*, authority: Authority, decision: Decision) -> dict[str, Any]:
+    """The allow-list: exactly the fields the public may see, copied by name."""
+    proposal: Proposal = decision.proposal
+    return {
+        "proposal_reference": proposal.reference,
+        "title": proposal.title,
+        "summary": proposal.summary,
+        "purpose": proposal.purpose,
+        "service_areas": list(proposal.service_areas),
+        "data_categories": [
+            {
+                "name": category.name,
+                "special_category": category.special_category,
+                "criminal_offence": category.criminal_offence,
+            }
+            for category in proposal.data_categories.all()
+        ],
+        "partners": [
+            {"name": partner.name, "type": partner.organisation_type, "role": partner.role}
+            for partner in proposal.partners.all()
+        ],
+        "legal_gateway": proposal.legal_gateway,
+        "legal_gateway_detail": proposal.legal_gateway_detail,
+        "verdicts": register_verdicts_for(proposal.pk),
+        "consultation_summary": register_consultation_summary_for(proposal.pk),
+        "outcome": decision.outcome,
+        "rationale": decision.rationale,
+        "conditions": decision.conditions,
+        "public_influence": decision.public_influence,
+        "decided_on": timezone.localdate(decision.decided_at),
+    }
+
+
+@transaction.atomic
+def register_entry_publish(*, authority: Authority, decision: Decision) -> RegisterEntry:
+    """Put (or refresh) a decision's entry in the register; keeps its public id on refresh."""
+    require_authority_schema()
+    published_at = decision.published_at or timezone.now()
+    entry, _ = RegisterEntry.objects.update_or_create(
+        authority=authority,
+        decision_id=decision.pk,
+        defaults={
+            **_public_copy(authority=authority, decision=decision),
+            "published_at": published_at,
+        },
+    )
+    return entry
+
+
+@transaction.atomic
+def register_entry_unpublish(*, authority: Authority, decision: Decision) -> None:
+    """Take a decision's entry off the register."""
+    RegisterEntry.objects.filter(authority=authority, decision_id=decision.pk).delete()
