@@ -6,8 +6,15 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from api.accounts import LoginView, LogoutAllView, LogoutView, MeView
+from api.authority.assessments import AssessmentViewSet
 from api.authority.members import CurrentAuthorityView, MemberViewSet
+from api.authority.methodology import (
+    MethodologyAdoptView,
+    MethodologyInUseView,
+    PublishedMethodologyVersionViewSet,
+)
 from api.programme.authorities import AuthorityViewSet
+from api.programme.methodology import MethodologyVersionViewSet, QuestionViewSet
 from api.public.directory import PublicAuthorityViewSet
 
 
@@ -25,12 +32,28 @@ account_urls = [
 
 programme_router = Router(trailing_slash=False)
 programme_router.register("authorities", AuthorityViewSet, basename="authority")
+programme_router.register(
+    "methodology/versions", MethodologyVersionViewSet, basename="methodology-version"
+)
+programme_router.register(
+    r"methodology/versions/(?P<version_id>\d+)/questions",
+    QuestionViewSet,
+    basename="methodology-question",
+)
 programme_urls = [*programme_router.urls]
 
 authority_router = Router(trailing_slash=False)
 authority_router.register("members", MemberViewSet, basename="member")
+authority_router.register(
+    "methodology/versions",
+    PublishedMethodologyVersionViewSet,
+    basename="published-methodology-version",
+)
+authority_router.register("assessments", AssessmentViewSet, basename="assessment")
 authority_urls = [
     path("authority", CurrentAuthorityView.as_view(), name="current-authority"),
+    path("methodology", MethodologyInUseView.as_view(), name="methodology-in-use"),
+    path("methodology/adopt", MethodologyAdoptView.as_view(), name="methodology-adopt"),
     *authority_router.urls,
 ]
 

@@ -58,12 +58,14 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "pgtrigger",
     "pghistory",
+    "backend.methodology",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
     "pgtrigger",
     "pghistory",
     "backend.proposals",
+    "backend.assessments",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
