@@ -11,7 +11,7 @@ from backend.methodology.services import CRITERION_FIELDS, QUESTION_FIELDS
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        return format(value.normalize(), "f")
     return value
 
 
