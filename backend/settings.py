@@ -190,6 +190,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "tenants.roles.Role",
         "AuthorityRoleEnum": "tenants.roles.AUTHORITY_ROLE_CHOICES",
+        "AuthorityStatusEnum": "tenants.models.AuthorityStatus",
+        "MethodologyVersionStatusEnum": "backend.methodology.models.VersionStatus",
+        "AssessmentStatusEnum": "backend.assessments.models.AssessmentStatus",
+        "VerdictEnum": "backend.methodology.scoring.VERDICTS",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -13,6 +13,7 @@ from backend.methodology.services import (
     methodology_version_create,
     methodology_version_publish,
     methodology_version_retire,
+    question_create,
 )
 from tenants.roles import Role
 from tests.factories import seed_version
@@ -175,17 +176,43 @@ def test_versions_list_runs_a_constant_number_of_queries(coordinator):
     assert counts[0] == counts[1]
 
 
-def test_questions_list_runs_a_constant_number_of_queries(coordinator, draft):
+def test_questions_list_runs_a_constant_number_of_queries(coordinator):
+    version = methodology_version_create(label="q", actor=None)
     counts = []
-    for keep in (5, 18):
-        Question.objects.filter(version=draft).exclude(
-            pk__in=Question.objects.filter(version=draft).order_by("order")[:keep].values("pk")
-        ).delete()
+    for total in (5, 50):
+        for index in range(Question.objects.filter(version=version).count(), total):
+            question_create(
+                version=version,
+                key=f"q{index}",
+                text="?",
+                answer_type="yes_no",
+                tests=["purposeful"],
+            )
         with CaptureQueriesContext(connection) as queries:
-            response = coordinator.get(f"{BASE}/{draft.pk}/questions")
-        counts.append((len(response.json()["results"]), len(queries)))
-    assert counts[0][0] == counts[1][0] == 5  # nothing re-added: second page is the same size
-    assert counts[0][1] == counts[1][1]
+            response = coordinator.get(f"{BASE}/{version.pk}/questions", {"page_size": 100})
+        assert response.json()["count"] == total
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_published_versions_list_runs_a_constant_number_of_queries(authority_a, make_member):
+    client = make_member(authority_a, Role.VIEWER).client(authority_a)
+    counts = []
+    for total in (5, 50):
+        while MethodologyVersion.objects.filter(status="published").count() < total:
+            methodology_version_publish(
+                version=methodology_version_copy(
+                    source=seed_version(),
+                    label=f"p{MethodologyVersion.objects.count()}",
+                    actor=None,
+                )
+            )
+        client.get("/api/v1/methodology/versions")  # warm the host cache
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/v1/methodology/versions", {"page_size": 100})
+        assert response.json()["count"] == total
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
 
 
 # Authority host
