@@ -73,8 +73,6 @@ def _in_use(authority: Authority) -> dict[str, Any]:
 class MethodologyInUseView(AuthorityAPIView):
     """The methodology version this authority uses for new assessments."""
 
-    write_roles = ADMINS
-
     @extend_schema(
         responses={200: MethodologyInUseSerializer, 409: ErrorSerializer}, tags=["methodology"]
     )
