@@ -6,6 +6,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from api.accounts import LoginView, LogoutAllView, LogoutView, MeView
+from api.authority.assessments import AssessmentViewSet
 from api.authority.benchmarks import (
     OwnBenchmarkDistributionChartView,
     OwnBenchmarkTimeSeriesChartView,
@@ -15,6 +16,11 @@ from api.authority.benchmarks import (
 from api.authority.decisions import DecisionViewSet
 from api.authority.history import HistoryViewSet
 from api.authority.members import CurrentAuthorityView, MemberViewSet
+from api.authority.methodology import (
+    MethodologyAdoptView,
+    MethodologyInUseView,
+    PublishedMethodologyVersionViewSet,
+)
 from api.authority.proposals import ProposalViewSet
 from api.programme.authorities import AuthorityViewSet
 from api.programme.benchmarks import (
@@ -25,6 +31,7 @@ from api.programme.benchmarks import (
     BenchmarkTimeSeriesChartView,
     BenchmarkTimeSeriesView,
 )
+from api.programme.methodology import MethodologyVersionViewSet, QuestionViewSet
 from api.public.directory import PublicAuthorityViewSet
 from api.public.register import RegisterEntryViewSet
 
@@ -43,6 +50,14 @@ account_urls = [
 
 programme_router = Router(trailing_slash=False)
 programme_router.register("authorities", AuthorityViewSet, basename="authority")
+programme_router.register(
+    "methodology/versions", MethodologyVersionViewSet, basename="methodology-version"
+)
+programme_router.register(
+    r"methodology/versions/(?P<version_id>\d+)/questions",
+    QuestionViewSet,
+    basename="methodology-question",
+)
 programme_urls = [
     *programme_router.urls,
     path("benchmarks/figures", BenchmarkCatalogueView.as_view(), name="benchmark-figures"),
@@ -72,8 +87,16 @@ authority_router.register("members", MemberViewSet, basename="member")
 authority_router.register("proposals", ProposalViewSet, basename="proposal")
 authority_router.register("decisions", DecisionViewSet, basename="decision")
 authority_router.register("history", HistoryViewSet, basename="history")
+authority_router.register(
+    "methodology/versions",
+    PublishedMethodologyVersionViewSet,
+    basename="published-methodology-version",
+)
+authority_router.register("assessments", AssessmentViewSet, basename="assessment")
 authority_urls = [
     path("authority", CurrentAuthorityView.as_view(), name="current-authority"),
+    path("methodology", MethodologyInUseView.as_view(), name="methodology-in-use"),
+    path("methodology/adopt", MethodologyAdoptView.as_view(), name="methodology-adopt"),
     path("benchmarks", OwnBenchmarkView.as_view(), name="own-benchmark"),
     path("benchmarks/timeseries", OwnBenchmarkTimeSeriesView.as_view(), name="own-timeseries"),
     path(

@@ -66,6 +66,7 @@ SHARED_APPS = [
     "pghistory",
     "backend.benchmarks",
     "backend.register",
+    "backend.methodology",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -73,6 +74,7 @@ TENANT_APPS = [
     "pghistory",
     "backend.proposals",
     "backend.decisions",
+    "backend.assessments",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -202,6 +204,10 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "tenants.roles.Role",
         "AuthorityRoleEnum": "tenants.roles.AUTHORITY_ROLE_CHOICES",
         "ProposalStatusEnum": "backend.proposals.models.ProposalStatus",
+        "AuthorityStatusEnum": "tenants.models.AuthorityStatus",
+        "MethodologyVersionStatusEnum": "backend.methodology.models.VersionStatus",
+        "AssessmentStatusEnum": "backend.assessments.models.AssessmentStatus",
+        "VerdictEnum": "backend.methodology.scoring.VERDICTS",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

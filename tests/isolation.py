@@ -72,3 +72,20 @@ def plant_proposal_and_decision(authority: Authority) -> None:
         rationale=MARKER,
         internal_notes=MARKER,
     )
+
+
+@planter
+def plant_assessment(authority: Authority) -> None:
+    from backend.accounts.models import User
+    from backend.assessments.services import assessment_answers_save, assessment_start
+    from tests.factories import make_proposal
+
+    assessor = User.objects.create_user(email=f"assessor-{MARKER}@beta.test")
+    assessment = assessment_start(
+        proposal=make_proposal(title=MARKER), authority=authority, actor=assessor
+    )
+    assessment_answers_save(
+        assessment=assessment,
+        answers=[{"question": "purpose_clarity", "value": 4, "evidence": MARKER}],
+        actor=assessor,
+    )

@@ -22,6 +22,8 @@ HISTORY_MODELS: dict[str, str] = {
     "risk": "proposals.Risk",
     "proposal_transition": "proposals.ProposalTransition",
     "decision": "decisions.Decision",
+    "assessment": "assessments.Assessment",
+    "answer": "assessments.Answer",
 }
 
 

@@ -33,13 +33,17 @@ def proposal_transition_list(*, proposal: Proposal) -> QuerySet[ProposalTransiti
 def proposal_verdicts_for(*, proposal_ids: list[int]) -> dict[int, dict[str, str]]:
     """The latest completed assessment's verdicts per proposal, keyed by proposal id.
 
-    The seam the CSV export reads verdicts through: each value maps the names
-    in ``VERDICT_COLUMNS`` to a verdict (met, partly_met, not_met). The
-    assessments app fills it when it is wired in; until then no proposal has
-    a verdict and the export's verdict columns are empty. One call per page
-    of proposals, so the export's query count does not grow with its rows.
+    Each value maps the names in ``VERDICT_COLUMNS`` to a verdict (met,
+    partly_met, not_met); proposals without a signed-off assessment are absent.
+    One call per page of proposals, so the export's query count does not grow
+    with its rows.
     """
-    return {}
+    from backend.assessments.selectors import assessment_latest_verdicts
+
+    return {
+        proposal_id: {"overall": latest["overall"], **latest["tests"]}
+        for proposal_id, latest in assessment_latest_verdicts(proposal_ids=proposal_ids).items()
+    }
 
 
 def proposal_export_rows(*, queryset: QuerySet[Proposal] | None = None) -> Iterator[list[Any]]:

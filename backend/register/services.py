@@ -15,13 +15,30 @@ from tenants.models import Authority
 
 
 def register_verdicts_for(proposal_id: int) -> dict[str, Any] | None:
-    """The assessment verdicts to publish with a proposal, or None when there are none.
+    """The latest signed-off assessment's verdicts to publish with a proposal, or None.
 
-    The assessments app fills this in (its latest signed-off assessment's
-    verdicts per test, per feature and overall); until it is wired in, the
-    register publishes no verdicts. Called in the authority's schema.
+    Only the verdicts and the methodology version they were reached under are
+    public; the answers, evidence and assessors stay inside the authority.
+    Called in the authority's schema.
     """
-    return None
+    from backend.assessments.selectors import assessment_latest_verdicts
+    from backend.methodology.models import MethodologyVersion
+
+    latest = assessment_latest_verdicts(proposal_ids=[proposal_id]).get(proposal_id)
+    if latest is None:
+        return None
+    label = (
+        MethodologyVersion.objects.filter(pk=latest["methodology_version"])
+        .values_list("label", flat=True)
+        .first()
+    )
+    return {
+        "methodology_version": label,
+        "signed_off_on": latest["signed_off_at"].date().isoformat(),
+        "overall": latest["overall"],
+        "tests": latest["tests"],
+        "features": latest["features"],
+    }
 
 
 def register_consultation_summary_for(proposal_id: int) -> dict[str, Any] | None:
