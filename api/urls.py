@@ -6,9 +6,19 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from api.accounts import LoginView, LogoutAllView, LogoutView, MeView
+from api.authority.consultations import ConsultationViewSet
 from api.authority.members import CurrentAuthorityView, MemberViewSet
+from api.authority.participants import ParticipantViewSet
 from api.programme.authorities import AuthorityViewSet
+from api.public.consultations import (
+    CalendarFeedView,
+    ConsultationCalendarFeedView,
+    InvitationResponseView,
+    InvitationView,
+    OpenSurveyView,
+)
 from api.public.directory import PublicAuthorityViewSet
+from api.public.engagement import EngagementMethodViewSet
 
 
 class Router(DefaultRouter):
@@ -29,6 +39,8 @@ programme_urls = [*programme_router.urls]
 
 authority_router = Router(trailing_slash=False)
 authority_router.register("members", MemberViewSet, basename="member")
+authority_router.register("consultations", ConsultationViewSet, basename="consultation")
+authority_router.register("participants", ParticipantViewSet, basename="participant")
 authority_urls = [
     path("authority", CurrentAuthorityView.as_view(), name="current-authority"),
     *authority_router.urls,
@@ -40,7 +52,28 @@ public_programme_router.register(
 )
 public_programme_urls = [*public_programme_router.urls]
 
-public_authority_urls: list = []
+# The programme-wide catalogue, served on both hosts (listed once in the public spec).
+public_catalogue_router = Router(trailing_slash=False)
+public_catalogue_router.register(
+    "public/engagement-methods", EngagementMethodViewSet, basename="public-engagement-method"
+)
+public_catalogue_urls = [*public_catalogue_router.urls]
+
+public_authority_urls: list = [
+    path("public/invitations/<str:token>", InvitationView.as_view(), name="public-invitation"),
+    path(
+        "public/invitations/<str:token>/response",
+        InvitationResponseView.as_view(),
+        name="public-invitation-response",
+    ),
+    path("public/open-surveys/<str:token>", OpenSurveyView.as_view(), name="public-open-survey"),
+    path("public/calendars/<str:token>", CalendarFeedView.as_view(), name="public-calendar-feed"),
+    path(
+        "public/calendars/<str:token>/consultations/<int:consultation_id>",
+        ConsultationCalendarFeedView.as_view(),
+        name="public-consultation-calendar",
+    ),
+]
 
 
 def api_v1(*groups: list) -> object:
