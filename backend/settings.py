@@ -193,6 +193,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "tenants.roles.Role",
         "AuthorityRoleEnum": "tenants.roles.AUTHORITY_ROLE_CHOICES",
+        "AgreementEnum": "backend.consultations.models.Agreement",
+        "AcceptabilityEnum": "backend.consultations.models.Acceptability",
+        "ConsultationStatusEnum": "backend.consultations.models.ConsultationStatus",
+        "ParticipantSourceEnum": "backend.consultations.models.ParticipantSource",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
