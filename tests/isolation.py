@@ -30,3 +30,59 @@ def plant_member(authority: Authority) -> None:
 
     user = User.objects.create_user(email=f"{MARKER}@beta.test", full_name=MARKER)
     membership_grant(user=user, role=Role.OFFICER, authority=authority)
+
+
+@planter
+def plant_consultation(authority: Authority) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from backend.consultations.services import (
+        consultation_close,
+        consultation_create,
+        consultation_open,
+        participant_add,
+        response_submit,
+    )
+    from backend.engagement.models import EngagementMethod
+    from backend.proposals.models import Direction, Frequency, LegalGateway, Proposal
+
+    proposal = Proposal.objects.create(
+        reference="DSP-BETA-0001",
+        title=MARKER,
+        summary=MARKER,
+        purpose=MARKER,
+        legal_gateway=LegalGateway.PUBLIC_TASK,
+        direction=Direction.OUTBOUND,
+        frequency=Frequency.REGULAR,
+    )
+    now = timezone.now()
+    for index in range(2):
+        consultation = consultation_create(
+            proposal=proposal,
+            method=EngagementMethod.objects.get(key="online_survey"),
+            title=f"{MARKER} survey {index}",
+            description=MARKER,
+            location=MARKER,
+            starts_at=now - timedelta(hours=1),
+            ends_at=now + timedelta(hours=1),
+            open_link_enabled=True,
+        )
+        participant = participant_add(
+            consultation=consultation, email=f"{MARKER}-{index}@beta.test", full_name=MARKER
+        )
+        consultation_open(consultation=consultation)
+        response_submit(
+            participant=participant,
+            answers={
+                "acceptability": 2,
+                "purposeful": 3,
+                "proportionate": 2,
+                "responsible": 1,
+                "conditions": MARKER,
+                "comment": MARKER,
+            },
+        )
+        if index == 1:
+            consultation_close(consultation=consultation)
