@@ -67,7 +67,9 @@ def test_viewers_read_but_do_not_write(authority_a, make_member, proposal_a):
 def test_naive_times_and_reversed_times_are_refused(authority_a, make_member, proposal_a):
     client = make_member(authority_a, Role.OFFICER).client(authority_a)
     naive = client.post(
-        "/api/v1/consultations", _payload(proposal_a, starts_at="2027-01-01T10:00:00"), format="json"
+        "/api/v1/consultations",
+        _payload(proposal_a, starts_at="2027-01-01T10:00:00"),
+        format="json",
     )
     assert naive.status_code == 400 and "starts_at" in naive.json()["fields"]
     reversed_times = client.post(

@@ -62,9 +62,7 @@ def test_participant_sees_the_consultation_and_their_own_data(client, invited):
 
 def test_a_response_is_recorded_and_a_resubmission_replaces_it(client, invited, authority_a):
     first = client.put(_url(invited, "/response"), ANSWERS, format="json")
-    second = client.put(
-        _url(invited, "/response"), {**ANSWERS, "acceptability": 1}, format="json"
-    )
+    second = client.put(_url(invited, "/response"), {**ANSWERS, "acceptability": 1}, format="json")
     assert first.status_code == second.status_code == 200
     assert second.json()["response"]["acceptability"] == 1
     assert second.json()["response"]["revision"] == 2
@@ -167,9 +165,7 @@ def test_responses_are_rate_limited_per_token(client, invited, monkeypatch):
 
 
 def test_responses_are_rate_limited_per_address(client, authority_a, monkeypatch):
-    monkeypatch.setitem(
-        ConsultationAddressThrottle.THROTTLE_RATES, "consultation_address", "2/min"
-    )
+    monkeypatch.setitem(ConsultationAddressThrottle.THROTTLE_RATES, "consultation_address", "2/min")
     codes = [
         client.get(f"/api/v1/public/invitations/guess-{index}").status_code for index in range(3)
     ]

@@ -18,7 +18,9 @@ from backend.proposals.models import Direction, Frequency, LegalGateway, Proposa
 _numbers = itertools.count(1)
 
 
-def make_proposal(*, owner: User | None = None, title: str = "School meals eligibility") -> Proposal:
+def make_proposal(
+    *, owner: User | None = None, title: str = "School meals eligibility"
+) -> Proposal:
     # No proposal service exists on this branch yet; these are the required fields.
     number = next(_numbers)
     return Proposal.objects.create(
@@ -53,7 +55,9 @@ def make_consultation(
     )
 
 
-def make_participant(consultation: Consultation, email: str | None = None, **details: Any) -> Participant:
+def make_participant(
+    consultation: Consultation, email: str | None = None, **details: Any
+) -> Participant:
     return participant_add(
         consultation=consultation, email=email or f"resident{next(_numbers)}@example.org", **details
     )

@@ -62,9 +62,7 @@ def test_sweep_opens_a_due_consultation(in_authority_a):
 
 def test_consultation_due_while_no_worker_ran_opens_and_closes_on_the_next_sweep(in_authority_a):
     now = timezone.now()
-    missed = make_consultation(
-        starts_at=now - timedelta(hours=3), ends_at=now - timedelta(hours=1)
-    )
+    missed = make_consultation(starts_at=now - timedelta(hours=3), ends_at=now - timedelta(hours=1))
     consultations_sweep(now=now)
     missed.refresh_from_db()
     assert missed.status == S.CLOSED
