@@ -28,6 +28,7 @@ from tenants.roles import ENGAGEMENT_STAFF
 
 
 class ParticipantSerializer(serializers.ModelSerializer[Participant]):
+    email = serializers.CharField(read_only=True, help_text="An email address; blank once erased.")
     has_responded = serializers.BooleanField(read_only=True)
 
     class Meta:

@@ -83,6 +83,8 @@ class PublicConsultationSerializer(serializers.ModelSerializer[Consultation]):
 
 
 class OwnDetailsSerializer(serializers.ModelSerializer[Participant]):
+    email = serializers.CharField(read_only=True, help_text="An email address; blank once erased.")
+
     class Meta:
         model = Participant
         fields = [
