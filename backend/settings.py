@@ -173,6 +173,9 @@ REST_FRAMEWORK = {
         "consultation_address": os.environ.get("CONSULTATION_ADDRESS_THROTTLE_RATE", "120/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # How many reverse proxies add X-Forwarded-For; per-address rate limits use the
+    # client's address behind them (unset: the socket's peer address).
+    "NUM_PROXIES": int(os.environ["NUM_PROXIES"]) if os.environ.get("NUM_PROXIES") else None,
 }
 
 REST_KNOX = {

@@ -37,6 +37,7 @@ from backend.consultations.models import (
 )
 from backend.consultations.models import Response as ConsultationResponse
 from backend.consultations.services import (
+    DEMOGRAPHIC_FIELDS,
     participant_erase,
     response_submit,
     response_submit_open_link,
@@ -245,13 +246,7 @@ class OpenSurveyView(PublicAPIView):
         data = OpenLinkResponseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        demographics = {
-            field: str(values.pop(field)).upper()
-            if field == "postcode_district"
-            else values.pop(field)
-            for field in ("age_band", "gender", "ethnicity", "disability", "postcode_district")
-            if field in values
-        }
+        demographics = {field: values.pop(field) for field in DEMOGRAPHIC_FIELDS if field in values}
         new, response = response_submit_open_link(
             consultation=consultation, answers=values, demographics=demographics
         )

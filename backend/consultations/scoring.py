@@ -46,6 +46,13 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
+def cost_per_participant(actual_cost: Decimal, responded: int) -> Decimal | None:
+    """Actual cost divided by those who responded, in pence precision; None with nobody."""
+    if not responded:
+        return None
+    return (actual_cost / responded).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def compute_results(
     *,
     invited: int,
@@ -94,18 +101,13 @@ def compute_results(
             else None,
         }
 
-    cost_per_participant = None
-    if responded:
-        cost_per_participant = (actual_cost / responded).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP
-        )
     return Results(
         invited=invited,
         responded=responded,
         response_rate=_rounded(responded / invited) if invited else None,
         net_acceptability=_rounded(net),
         actual_cost=actual_cost,
-        cost_per_participant=cost_per_participant,
+        cost_per_participant=cost_per_participant(actual_cost, responded),
         figures={
             "acceptability_distribution": distribution,
             "acceptability_shares": shares,

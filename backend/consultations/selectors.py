@@ -16,7 +16,7 @@ from tenants.context import require_authority_schema
 
 def consultation_list() -> QuerySet[Consultation]:
     require_authority_schema()
-    return Consultation.objects.select_related("proposal", "method", "facilitator").annotate(
+    return Consultation.objects.select_related("proposal", "method").annotate(
         participant_count=Count("participants", distinct=True),
         response_count=Count("participants__response", distinct=True),
     )

@@ -203,3 +203,39 @@ def test_a_cancelled_consultation_is_never_opened_by_the_sweep(in_authority_a):
     assert consultations_sweep(now=now).opened == []
     consultation.refresh_from_db()
     assert (consultation.status, consultation.sequence) == (S.CANCELLED, 1)
+
+
+def test_facilitator_must_be_engagement_staff_of_the_authority(
+    in_authority_a, authority_b, make_member
+):
+    viewer = make_member(in_authority_a, "viewer").user
+    outsider = make_member(authority_b, "facilitator").user
+    facilitator = make_member(in_authority_a, "facilitator").user
+    for wrong in (viewer, outsider):
+        with pytest.raises(ValidationError) as error:
+            make_consultation(facilitator=wrong)
+        assert "facilitator" in error.value.message_dict
+    assert make_consultation(facilitator=facilitator).facilitator == facilitator
+
+
+def test_costs_recorded_after_close_update_the_cost_per_participant_but_the_event_is_frozen(
+    in_authority_a,
+):
+    from decimal import Decimal
+
+    from backend.consultations.services import consultation_update
+
+    consultation = make_consultation()
+    participants = [make_participant(consultation) for _ in range(2)]
+    consultation_open(consultation=consultation)
+    for participant in participants:
+        respond(participant)
+    consultation_close(consultation=consultation)
+    updated = consultation_update(
+        consultation=consultation, cost_venue=Decimal("250"), staff_hours=Decimal("6.5")
+    )
+    assert updated.actual_cost == Decimal("250")
+    updated.result.refresh_from_db()
+    assert updated.result.cost_per_participant == Decimal("125.00")
+    with pytest.raises(Conflict):
+        consultation_update(consultation=consultation, title="Renamed")

@@ -19,9 +19,14 @@ from backend.consultations.services.participants import (
     participant_import_csv,
     participants_erase_expired,
 )
-from backend.consultations.services.responses import response_submit, response_submit_open_link
+from backend.consultations.services.responses import (
+    DEMOGRAPHIC_FIELDS,
+    response_submit,
+    response_submit_open_link,
+)
 
 __all__ = [
+    "DEMOGRAPHIC_FIELDS",
     "SweepReport",
     "consultation_cancel",
     "consultation_close",

@@ -27,7 +27,7 @@ from backend.consultations.models import (
     Participant,
     Response,
 )
-from backend.consultations.scoring import Answer, compute_results
+from backend.consultations.scoring import Answer, compute_results, cost_per_participant
 from backend.consultations.services.outbox import (
     outbox_queue_for_participants,
     outbox_queue_for_user,
@@ -62,6 +62,7 @@ EDITABLE_FIELDS = frozenset(
         "method",
     }
 )
+COST_FIELDS = frozenset({"cost_staff", "cost_venue", "cost_incentives", "cost_other"})
 # Fields about the event itself: frozen once it has closed.
 EVENT_FIELDS = frozenset({"title", "location", "online_url", "capacity", "method"})
 
@@ -162,7 +163,19 @@ def consultation_update(*, consultation: Consultation, **changes: Any) -> Consul
     for name, value in changes.items():
         setattr(consultation, name, value)
     consultation.save()
+    if set(changes) & COST_FIELDS:
+        _refresh_result_costs(consultation)
     return consultation
+
+
+def _refresh_result_costs(consultation: Consultation) -> None:
+    """Actual costs are often known only after the event: keep the results' cost in step."""
+    result = selectors.result_get(consultation=consultation)
+    if result is None:
+        return
+    result.actual_cost = consultation.actual_cost
+    result.cost_per_participant = cost_per_participant(consultation.actual_cost, result.responded)
+    result.save(update_fields=["actual_cost", "cost_per_participant"])
 
 
 def _require_scheduled(consultation: Consultation, what: str) -> None:

@@ -81,6 +81,7 @@ def response_submit_open_link(
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     _require_accepting(consultation)
     details = {field: demographics.get(field, "") for field in DEMOGRAPHIC_FIELDS}
+    details["postcode_district"] = details["postcode_district"].upper()
     new = participant_build(consultation, details, ParticipantSource.OPEN_LINK)
     new.participant.save()
     now = timezone.now()
