@@ -80,12 +80,6 @@ def celery_worker(
         process.wait(15)
     except subprocess.TimeoutExpired:
         process.kill()
-    if "celerybeat" in str(process.args):
-        # Sweeps beat sent but the worker has not run yet must not leak into later tests.
-        from workers.celery import app
-
-        app.control.purge()
-        time.sleep(1)
 
 
 @pytest.fixture
@@ -122,9 +116,8 @@ def celery_beat(
         process.wait(15)
     except subprocess.TimeoutExpired:
         process.kill()
-    if "celerybeat" in str(process.args):
-        # Sweeps beat sent but the worker has not run yet must not leak into later tests.
-        from workers.celery import app
+    # Sweeps beat sent but the worker has not run yet must not leak into later tests.
+    from workers.celery import app
 
-        app.control.purge()
-        time.sleep(1)
+    app.control.purge()
+    time.sleep(1)
