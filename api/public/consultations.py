@@ -256,7 +256,8 @@ class OpenSurveyView(PublicAPIView):
 
 def _check_feed_token(token: str) -> None:
     # Constant-time comparison: the feed secret must not leak through timing.
-    if not hmac.compare_digest(token, calendar_feed_token(require_authority_schema())):
+    expected = calendar_feed_token(require_authority_schema())
+    if not hmac.compare_digest(token.encode(), expected.encode()):
         raise Http404
 
 

@@ -170,3 +170,27 @@ def test_responses_are_rate_limited_per_address(client, authority_a, monkeypatch
         client.get(f"/api/v1/public/invitations/guess-{index}").status_code for index in range(3)
     ]
     assert codes == [404, 404, 429]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/public/invitations/caf%C3%A9",
+        "/api/v1/public/invitations/%E2%9C%93/response",
+        "/api/v1/public/open-surveys/%F0%9F%98%80",
+        "/api/v1/public/calendars/caf%C3%A9",
+        "/api/v1/public/calendars/caf%C3%A9/consultations/1",
+        f"/api/v1/public/invitations/{'x' * 500}",
+    ],
+)
+def test_odd_tokens_are_404_not_500(client, path):
+    method = "put" if path.endswith("/response") else "get"
+    assert getattr(client, method)(path, ANSWERS, format="json").status_code == 404
+
+
+def test_answers_before_the_consultation_opens_are_409(client, authority_a):
+    with authority_context(authority_a):
+        participant = make_participant(make_consultation())
+    response = client.put(_url(participant, "/response"), ANSWERS, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "consultation_not_open"
+    assert _response_count(authority_a) == 0

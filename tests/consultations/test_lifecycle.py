@@ -239,3 +239,13 @@ def test_costs_recorded_after_close_update_the_cost_per_participant_but_the_even
     assert updated.result.cost_per_participant == Decimal("125.00")
     with pytest.raises(Conflict):
         consultation_update(consultation=consultation, title="Renamed")
+
+
+def test_a_message_for_someone_erased_before_the_relay_is_skipped(in_authority_a, mailoutbox):
+    from backend.consultations.services import participant_erase
+
+    participant = make_participant(make_consultation(), "changed-mind@example.org")
+    participant_erase(participant=participant)
+    assert outbox_relay() == 0
+    assert mailoutbox == []
+    assert OutboxMessage.objects.get().status == "skipped"
