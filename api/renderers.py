@@ -1,9 +1,11 @@
-"""CSV for any table the API returns: ``?format=csv``."""
+"""Renderers for non-JSON bodies: CSV of any table (``?format=csv``) and iCalendar feeds."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+from collections.abc import Mapping
 from typing import Any
 
 from rest_framework.renderers import BaseRenderer
@@ -57,3 +59,25 @@ class CSVRenderer(BaseRenderer):
         for row in rows:
             writer.writerow({key: safe_cell(row.get(key)) for key in columns})
         return buffer.getvalue().encode("utf-8")
+
+
+class CalendarRenderer(BaseRenderer):
+    """Lets calendar apps that ask for text/calendar through content negotiation.
+
+    Feeds are returned as ready-made responses; this only renders what DRF
+    itself produces on those views (the JSON error shape).
+    """
+
+    media_type = "text/calendar"
+    format = "ics"
+    charset = "utf-8"
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        if isinstance(data, bytes):
+            return data
+        return json.dumps(data).encode()

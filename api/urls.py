@@ -13,6 +13,7 @@ from api.authority.benchmarks import (
     OwnBenchmarkTimeSeriesView,
     OwnBenchmarkView,
 )
+from api.authority.consultations import ConsultationViewSet
 from api.authority.decisions import DecisionViewSet
 from api.authority.history import HistoryViewSet
 from api.authority.members import CurrentAuthorityView, MemberViewSet
@@ -21,6 +22,7 @@ from api.authority.methodology import (
     MethodologyInUseView,
     PublishedMethodologyVersionViewSet,
 )
+from api.authority.participants import ParticipantViewSet
 from api.authority.proposals import ProposalViewSet
 from api.programme.authorities import AuthorityViewSet
 from api.programme.benchmarks import (
@@ -32,7 +34,15 @@ from api.programme.benchmarks import (
     BenchmarkTimeSeriesView,
 )
 from api.programme.methodology import MethodologyVersionViewSet, QuestionViewSet
+from api.public.consultations import (
+    CalendarFeedView,
+    ConsultationCalendarFeedView,
+    InvitationResponseView,
+    InvitationView,
+    OpenSurveyView,
+)
 from api.public.directory import PublicAuthorityViewSet
+from api.public.engagement import EngagementMethodViewSet
 from api.public.register import RegisterEntryViewSet
 
 
@@ -93,6 +103,8 @@ authority_router.register(
     basename="published-methodology-version",
 )
 authority_router.register("assessments", AssessmentViewSet, basename="assessment")
+authority_router.register("consultations", ConsultationViewSet, basename="consultation")
+authority_router.register("participants", ParticipantViewSet, basename="participant")
 authority_urls = [
     path("authority", CurrentAuthorityView.as_view(), name="current-authority"),
     path("methodology", MethodologyInUseView.as_view(), name="methodology-in-use"),
@@ -121,12 +133,34 @@ public_programme_router.register(
 )
 public_programme_urls = [*public_programme_router.urls]
 
+# The programme-wide catalogue, served on both hosts (listed once in the public spec).
+public_catalogue_router = Router(trailing_slash=False)
+public_catalogue_router.register(
+    "public/engagement-methods", EngagementMethodViewSet, basename="public-engagement-method"
+)
+public_catalogue_urls = [*public_catalogue_router.urls]
+
 # The same register view on an authority's host lists that authority's entries only.
 public_authority_router = Router(trailing_slash=False)
 public_authority_router.register(
     "public/register", RegisterEntryViewSet, basename="public-authority-register"
 )
-public_authority_urls: list = [*public_authority_router.urls]
+public_authority_urls: list = [
+    *public_authority_router.urls,
+    path("public/invitations/<str:token>", InvitationView.as_view(), name="public-invitation"),
+    path(
+        "public/invitations/<str:token>/response",
+        InvitationResponseView.as_view(),
+        name="public-invitation-response",
+    ),
+    path("public/open-surveys/<str:token>", OpenSurveyView.as_view(), name="public-open-survey"),
+    path("public/calendars/<str:token>", CalendarFeedView.as_view(), name="public-calendar-feed"),
+    path(
+        "public/calendars/<str:token>/consultations/<int:consultation_id>",
+        ConsultationCalendarFeedView.as_view(),
+        name="public-consultation-calendar",
+    ),
+]
 
 
 def api_v1(*groups: list) -> object:

@@ -67,6 +67,7 @@ SHARED_APPS = [
     "backend.benchmarks",
     "backend.register",
     "backend.methodology",
+    "backend.engagement",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -75,6 +76,7 @@ TENANT_APPS = [
     "backend.proposals",
     "backend.decisions",
     "backend.assessments",
+    "backend.consultations",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -181,8 +183,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {
         "login": os.environ.get("LOGIN_THROTTLE_RATE", "20/min"),
+        # Public consultation endpoints: per invitation token and per client address.
+        "consultation_token": os.environ.get("CONSULTATION_TOKEN_THROTTLE_RATE", "30/min"),
+        "consultation_address": os.environ.get("CONSULTATION_ADDRESS_THROTTLE_RATE", "120/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # How many reverse proxies add X-Forwarded-For; per-address rate limits use the
+    # client's address behind them (unset: the socket's peer address).
+    "NUM_PROXIES": int(os.environ["NUM_PROXIES"]) if os.environ.get("NUM_PROXIES") else None,
 }
 
 REST_KNOX = {
@@ -208,6 +216,10 @@ SPECTACULAR_SETTINGS = {
         "MethodologyVersionStatusEnum": "backend.methodology.models.VersionStatus",
         "AssessmentStatusEnum": "backend.assessments.models.AssessmentStatus",
         "VerdictEnum": "backend.methodology.scoring.VERDICTS",
+        "AgreementEnum": "backend.consultations.models.Agreement",
+        "AcceptabilityEnum": "backend.consultations.models.Acceptability",
+        "ConsultationStatusEnum": "backend.consultations.models.ConsultationStatus",
+        "ParticipantSourceEnum": "backend.consultations.models.ParticipantSource",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -225,6 +237,16 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Consultations: how often beat sweeps for due openings, reminders and closings;
+# how long participants' contact details are kept after results are published;
+# the link put in invitation emails ({host} is the authority's host, {token} the
+# participant's token).
+CONSULTATION_SWEEP_SECONDS = env_int("CONSULTATION_SWEEP_SECONDS", 60)
+CONSULTATION_RETENTION_DAYS = env_int("CONSULTATION_RETENTION_DAYS", 90)
+CONSULTATION_RESPONSE_LINK = os.environ.get(
+    "CONSULTATION_RESPONSE_LINK", "http://{host}/api/v1/public/invitations/{token}"
+)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / ".local" / "mail"))

@@ -4,11 +4,17 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from api.errors import not_found_view
-from api.urls import account_urls, api_v1, programme_urls, public_programme_urls
+from api.urls import (
+    account_urls,
+    api_v1,
+    programme_urls,
+    public_catalogue_urls,
+    public_programme_urls,
+)
 from backend.urls_docs import docs_urls
 
 urlpatterns = [
-    api_v1(account_urls, programme_urls, public_programme_urls),
+    api_v1(account_urls, programme_urls, public_programme_urls, public_catalogue_urls),
     path("api-auth/", include("rest_framework.urls")),
     path("admin/", admin.site.urls),
     *docs_urls("programme"),

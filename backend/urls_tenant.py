@@ -3,11 +3,17 @@
 from django.urls import include, path, re_path
 
 from api.errors import not_found_view
-from api.urls import account_urls, api_v1, authority_urls, public_authority_urls
+from api.urls import (
+    account_urls,
+    api_v1,
+    authority_urls,
+    public_authority_urls,
+    public_catalogue_urls,
+)
 from backend.urls_docs import docs_urls
 
 urlpatterns = [
-    api_v1(account_urls, authority_urls, public_authority_urls),
+    api_v1(account_urls, authority_urls, public_authority_urls, public_catalogue_urls),
     path("api-auth/", include("rest_framework.urls")),
     *docs_urls("authority"),
     # Last: an unknown path gets the JSON 404 even with DEBUG on.

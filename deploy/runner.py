@@ -97,6 +97,12 @@ def run() -> int:
     with services(throwaway=False) as env:
         env.setdefault("DJANGO_DEBUG", "1")
         env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+        # Sweep often enough to watch a consultation open and close; links carry the port.
+        env.setdefault("CONSULTATION_SWEEP_SECONDS", "10")
+        env.setdefault(
+            "CONSULTATION_RESPONSE_LINK",
+            f"http://{{host}}:{port}/api/v1/public/invitations/{{token}}",
+        )
         try:
             manage(env, "migrate_schemas", "--shared", "-v", "0")
             manage(env, "migrate_schemas", "--tenant", "-v", "0")

@@ -42,6 +42,15 @@ def use_authority_schema(authority: Authority) -> None:
     connection.set_tenant(authority)  # type: ignore[attr-defined]
 
 
+def current_authority_id() -> int:
+    """The primary key of the authority the connection points at (fails in public)."""
+    require_authority_schema()
+    tenant = getattr(connection, "tenant", None)
+    if not isinstance(tenant, Authority):
+        raise NoAuthorityContext("The connection's tenant is not an authority.")
+    return int(tenant.pk)
+
+
 def current_schema_name() -> str:
     return str(getattr(connection, "schema_name", get_public_schema_name()))
 

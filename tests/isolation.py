@@ -89,3 +89,51 @@ def plant_assessment(authority: Authority) -> None:
         answers=[{"question": "purpose_clarity", "value": 4, "evidence": MARKER}],
         actor=assessor,
     )
+
+
+@planter
+def plant_consultation(authority: Authority) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from backend.consultations.services import (
+        consultation_close,
+        consultation_create,
+        consultation_open,
+        participant_add,
+        response_submit,
+    )
+    from backend.engagement.models import EngagementMethod
+    from tests.factories import make_proposal
+
+    proposal = make_proposal(title=MARKER, summary=MARKER, purpose=MARKER)
+    now = timezone.now()
+    for index in range(2):
+        consultation = consultation_create(
+            proposal=proposal,
+            method=EngagementMethod.objects.get(key="online_survey"),
+            title=f"{MARKER} survey {index}",
+            description=MARKER,
+            location=MARKER,
+            starts_at=now - timedelta(hours=1),
+            ends_at=now + timedelta(hours=1),
+            open_link_enabled=True,
+        )
+        participant = participant_add(
+            consultation=consultation, email=f"{MARKER}-{index}@beta.test", full_name=MARKER
+        )
+        consultation_open(consultation=consultation)
+        response_submit(
+            participant=participant,
+            answers={
+                "acceptability": 2,
+                "purposeful": 3,
+                "proportionate": 2,
+                "responsible": 1,
+                "conditions": MARKER,
+                "comment": MARKER,
+            },
+        )
+        if index == 1:
+            consultation_close(consultation=consultation)

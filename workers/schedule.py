@@ -5,11 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from celery.schedules import crontab
+from django.conf import settings
 
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    # Refreshes the benchmark rollups of authorities whose figures changed and settled.
     "benchmarks-refresh-due": {"task": "benchmarks.refresh_due", "schedule": 15.0},
+    # Recomputes every authority's rollups (fans out one task per authority).
     "benchmarks-nightly": {
         "task": "benchmarks.recompute_all",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # Opens, reminds and closes consultations whose due time has passed.
+    "consultations-sweep": {
+        "task": "consultations.sweep_all",
+        "schedule": float(settings.CONSULTATION_SWEEP_SECONDS),
+    },
+    # Erases participants' contact details once the retention period is over.
+    "consultations-retention": {
+        "task": "consultations.retention_all",
+        "schedule": crontab(hour=3, minute=15),
     },
 }

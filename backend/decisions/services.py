@@ -8,11 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.accounts.models import User
+from backend.benchmarks.services import benchmark_refresh_request
 from backend.core.errors import Conflict
 from backend.decisions.models import Decision, DecisionOutcome
 from backend.proposals.models import Proposal
 from backend.proposals.services import proposal_mark_decided
 from backend.register.services import register_entry_publish, register_entry_unpublish
+from tenants.context import current_authority_id
 from tenants.models import Authority
 
 
@@ -36,6 +38,8 @@ def decision_record(
         # The move locks the proposal row, so two decisions cannot race past this check.
         decided = proposal_mark_decided(proposal=proposal, actor=actor)
         assert decided.decided_at is not None  # set by the move to decided
+        # The benchmark figures change with every decision; the sweeper batches refreshes.
+        benchmark_refresh_request(authority_id=current_authority_id())
         return Decision.objects.create(
             proposal=decided,
             outcome=outcome,

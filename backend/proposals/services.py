@@ -128,7 +128,8 @@ def proposal_create(
     _check_fields(fields)
     owner_id = fields.get("owner_id", actor.pk)
     _check_owner(authority=authority, owner_id=owner_id)
-    with pghistory.context(user=actor.pk):
+    # actor None: the system moved it (a consultation opened by the sweeper).
+    with pghistory.context(user=actor.pk if actor else None):
         proposal = Proposal(
             **{**fields, "owner_id": owner_id},
             reference=reference_allocate(),
@@ -156,7 +157,8 @@ def proposal_update(
 ) -> Proposal:
     """Edit an open proposal; child lists that are given replace the stored ones."""
     _check_fields(fields)
-    with pghistory.context(user=actor.pk):
+    # actor None: the system moved it (a consultation opened by the sweeper).
+    with pghistory.context(user=actor.pk if actor else None):
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if locked.status not in OPEN_STATES:
             raise Conflict(
@@ -179,7 +181,7 @@ def _move(
     *,
     proposal: Proposal,
     to: str,
-    actor: User,
+    actor: User | None,
     reason: str = "",
     only_from: frozenset[str] | None = None,
 ) -> Proposal:
@@ -189,7 +191,8 @@ def _move(
     one this service stands for (skipping consultation is only legal from
     in_assessment, finishing it only from in_consultation).
     """
-    with pghistory.context(user=actor.pk):
+    # actor None: the system moved it (a consultation opened by the sweeper).
+    with pghistory.context(user=actor.pk if actor else None):
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         current = locked.status
         if only_from is not None and current not in only_from:
@@ -226,7 +229,7 @@ def proposal_submit(*, proposal: Proposal, actor: User) -> Proposal:
 
 
 @transaction.atomic
-def proposal_start_consultation(*, proposal: Proposal, actor: User) -> Proposal:
+def proposal_start_consultation(*, proposal: Proposal, actor: User | None) -> Proposal:
     """in_assessment → in_consultation: the public is to be engaged."""
     return _move(proposal=proposal, to=ProposalStatus.IN_CONSULTATION, actor=actor)
 

@@ -42,11 +42,38 @@ def register_verdicts_for(proposal_id: int) -> dict[str, Any] | None:
 
 
 def register_consultation_summary_for(proposal_id: int) -> dict[str, Any] | None:
-    """What the public consultations found, for the register; None until consultations exist.
+    """What the proposal's consultations found, once their results are published.
 
-    Must never carry anything about the participants themselves.
+    Aggregates only (counts, shares, agreement per test): never a name, an
+    address, a comment or an individual answer. None when nothing is published.
     """
-    return None
+    from backend.consultations.models import ConsultationResult, ConsultationStatus
+
+    results = (
+        ConsultationResult.objects.filter(
+            consultation__proposal_id=proposal_id,
+            consultation__status=ConsultationStatus.RESULTS_PUBLISHED,
+        )
+        .select_related("consultation__method")
+        .order_by("consultation__ends_at")
+    )
+    summary = [
+        {
+            "method": result.consultation.method.name,
+            "held_on": result.consultation.ends_at.date().isoformat(),
+            "invited": result.invited,
+            "responded": result.responded,
+            "response_rate": result.response_rate,
+            "net_acceptability": result.net_acceptability,
+            "acceptability_shares": result.figures.get("acceptability_shares"),
+            "agreement": {
+                test: figures.get("agree_share")
+                for test, figures in result.figures.get("agreement", {}).items()
+            },
+        }
+        for result in results
+    ]
+    return {"consultations": summary} if summary else None
 
 
 def _public_copy(*, authority: Authority, decision: Decision) -> dict[str, Any]:

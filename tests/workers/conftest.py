@@ -15,13 +15,29 @@ from django.db import connection
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup: None, django_db_blocker) -> Iterator[subprocess.Popen[bytes]]:
+def worker_mail_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the worker's file email backend writes every message it sends."""
+    return tmp_path_factory.mktemp("worker-mail")
+
+
+def worker_env(django_db_blocker, mail_dir: Path) -> dict[str, str]:
+    """The environment of a worker or beat process: the test database, files for email."""
     with django_db_blocker.unblock():
         test_db = connection.settings_dict["NAME"]
-    database = settings.DATABASES["default"]
     env = dict(os.environ)
     base = env["DATABASE_URL"].rsplit("/", 1)[0]
     env["DATABASE_URL"] = f"{base}/{test_db}"
+    env["EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
+    env["EMAIL_FILE_PATH"] = str(mail_dir)
+    return env
+
+
+@pytest.fixture(scope="session")
+def celery_worker(
+    django_db_setup: None, django_db_blocker, worker_mail_dir: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    database = settings.DATABASES["default"]
+    env = worker_env(django_db_blocker, worker_mail_dir)
     log = Path(settings.BASE_DIR) / ".local" / "test-worker.log"
     log.parent.mkdir(exist_ok=True)
     process = subprocess.Popen(
@@ -64,3 +80,44 @@ def celery_worker(django_db_setup: None, django_db_blocker) -> Iterator[subproce
         process.wait(15)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture
+def celery_beat(
+    celery_worker: subprocess.Popen[bytes], django_db_blocker, worker_mail_dir: Path, tmp_path: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real beat process with a one-second consultation sweep, for as long as the test runs."""
+    env = worker_env(django_db_blocker, worker_mail_dir)
+    env["CONSULTATION_SWEEP_SECONDS"] = "1"
+    log = Path(settings.BASE_DIR) / ".local" / "test-beat.log"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "workers",
+            "beat",
+            "-l",
+            "info",
+            "-s",
+            str(tmp_path / "celerybeat-schedule"),
+            "--max-interval",
+            "1",
+        ],
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    yield process
+    process.terminate()
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    # Sweeps beat sent but the worker has not run yet must not leak into later tests.
+    from workers.celery import app
+
+    app.control.purge()
+    time.sleep(1)

@@ -44,3 +44,20 @@ def test_a_message_without_a_schema_fails_in_the_worker(celery_worker, db):
         result.get(timeout=30)
     assert "no authority schema" in str(error.value)
     assert SCHEMA_HEADER == "authority_schema"
+
+
+def test_every_beat_entry_is_one_programme_job_that_fans_out_itself():
+    from workers.schedule import BEAT_SCHEDULE
+
+    tasks = [entry["task"] for entry in BEAT_SCHEDULE.values()]
+    assert sorted(tasks) == [
+        "benchmarks.recompute_all",
+        "benchmarks.refresh_due",
+        "consultations.retention_all",
+        "consultations.sweep_all",
+    ]
+    from workers.celery import app
+    from workers.tenancy import ProgrammeTask
+
+    for name in tasks:
+        assert isinstance(app.tasks[name], ProgrammeTask)

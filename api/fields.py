@@ -1,0 +1,66 @@
+"""Strict serializer fields for endpoints the public calls without an account.
+
+DRF's defaults are lenient ("3" and 3.0 pass as integers, numbers pass as
+text, naive times are silently read as local time). These refuse instead.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from django.utils.dateparse import parse_datetime
+from rest_framework import serializers
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """Accepts a JSON integer only (not a string, float or boolean)."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(serializers.CharField):
+    """Accepts a JSON string only."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 date-time that must carry its UTC offset; rendered in UTC ("Z")."""
+
+    default_error_messages = {
+        "naive": "Give the time with a UTC offset, e.g. 2026-03-01T18:00:00Z or +00:00."
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("default_timezone", UTC)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value: Any) -> datetime:
+        if isinstance(value, str):
+            parsed = parse_datetime(value.strip())
+            if parsed is not None and parsed.tzinfo is None:
+                self.fail("naive")
+        return super().to_internal_value(value)
+
+
+class RejectUnknownFieldsMixin:
+    """A 400 naming every field the serializer does not know, instead of ignoring it."""
+
+    initial_data: Any
+    fields: Any
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if isinstance(self.initial_data, dict):
+            unknown = sorted(set(self.initial_data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["This field is not accepted."] for name in unknown}
+                )
+        return attrs

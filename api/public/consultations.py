@@ -1,0 +1,296 @@
+"""Authority host, no account: answering a consultation with a personal token.
+
+A token reveals only its own participant's data and its consultation's
+public details; an unknown, erased or malformed token is a 404. Every view
+here is rate-limited per token and per client address.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.http import Http404, HttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.authority.consultations import ICS, ics_response
+from api.base import PublicAPIView
+from api.errors import ErrorSerializer
+from api.fields import AwareDateTimeField, RejectUnknownFieldsMixin, StrictCharField
+from api.fields import StrictIntegerField as Scale
+from api.public.throttles import PUBLIC_CONSULTATION_THROTTLES, ConsultationAddressThrottle
+from api.renderers import CalendarRenderer
+from backend.consultations import selectors
+from backend.consultations.models import (
+    AgeBand,
+    Consultation,
+    ConsultationStatus,
+    Disability,
+    Ethnicity,
+    Gender,
+    Participant,
+)
+from backend.consultations.models import Response as ConsultationResponse
+from backend.consultations.services import (
+    DEMOGRAPHIC_FIELDS,
+    participant_erase,
+    response_submit,
+    response_submit_open_link,
+)
+from backend.consultations.tokens import calendar_feed_token
+from tenants.context import require_authority_schema
+
+LONDON = ZoneInfo("Europe/London")
+
+
+class PublicConsultationSerializer(serializers.ModelSerializer[Consultation]):
+    method = serializers.CharField(source="method.key", read_only=True)
+    method_name = serializers.CharField(source="method.name", read_only=True)
+    starts_at = AwareDateTimeField(read_only=True)
+    ends_at = AwareDateTimeField(read_only=True)
+    starts_at_london = serializers.DateTimeField(
+        source="starts_at", read_only=True, default_timezone=LONDON
+    )
+    ends_at_london = serializers.DateTimeField(
+        source="ends_at", read_only=True, default_timezone=LONDON
+    )
+    accepting_responses = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "title",
+            "description",
+            "method",
+            "method_name",
+            "location",
+            "online_url",
+            "starts_at",
+            "ends_at",
+            "starts_at_london",
+            "ends_at_london",
+            "status",
+            "accepting_responses",
+        ]
+        read_only_fields = fields
+
+    def get_accepting_responses(self, consultation: Consultation) -> bool:
+        return consultation.status == ConsultationStatus.OPEN
+
+
+class OwnDetailsSerializer(serializers.ModelSerializer[Participant]):
+    email = serializers.CharField(read_only=True, help_text="An email address; blank once erased.")
+
+    class Meta:
+        model = Participant
+        fields = [
+            "email",
+            "full_name",
+            "age_band",
+            "gender",
+            "ethnicity",
+            "disability",
+            "postcode_district",
+            "source",
+        ]
+        read_only_fields = fields
+
+
+class OwnResponseSerializer(serializers.ModelSerializer[ConsultationResponse]):
+    class Meta:
+        model = ConsultationResponse
+        fields = [
+            "acceptability",
+            "purposeful",
+            "proportionate",
+            "responsible",
+            "conditions",
+            "comment",
+            "submitted_at",
+            "updated_at",
+            "revision",
+        ]
+        read_only_fields = fields
+
+
+class InvitationSerializer(serializers.Serializer[Any]):
+    consultation = PublicConsultationSerializer()
+    participant = OwnDetailsSerializer()
+    response = OwnResponseSerializer(allow_null=True)
+
+
+class ResponseInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    acceptability = Scale(
+        min_value=1,
+        max_value=5,
+        help_text="How acceptable the proposal is: 1 very unacceptable … 5 very acceptable.",
+    )
+    purposeful = Scale(min_value=1, max_value=5, help_text="Agreement that it is purposeful, 1-5.")
+    proportionate = Scale(
+        min_value=1, max_value=5, help_text="Agreement that it is proportionate, 1-5."
+    )
+    responsible = Scale(
+        min_value=1, max_value=5, help_text="Agreement that it is responsible, 1-5."
+    )
+    conditions = StrictCharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Under which conditions it would be acceptable.",
+    )
+    comment = StrictCharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class OpenLinkResponseInputSerializer(ResponseInputSerializer):
+    age_band = serializers.ChoiceField(choices=AgeBand.choices, required=False)
+    gender = serializers.ChoiceField(choices=Gender.choices, required=False)
+    ethnicity = serializers.ChoiceField(choices=Ethnicity.choices, required=False)
+    disability = serializers.ChoiceField(choices=Disability.choices, required=False)
+    postcode_district = serializers.RegexField(
+        r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?$", required=False, max_length=4
+    )
+
+
+class OpenLinkReceiptSerializer(serializers.Serializer[Any]):
+    token = serializers.CharField(
+        help_text="Your personal token: use /api/v1/public/invitations/<token> to see, change "
+        "or erase your answer. It is shown only once."
+    )
+    response = OwnResponseSerializer()
+
+
+def _participant(token: str) -> Participant:
+    participant = selectors.participant_by_token(token=token)
+    if participant is None:
+        raise Http404
+    return participant
+
+
+def _invitation_body(participant: Participant) -> dict[str, Any]:
+    response = selectors.response_for(participant=participant)
+    return InvitationSerializer(
+        {
+            "consultation": participant.consultation,
+            "participant": participant,
+            "response": response,
+        }
+    ).data
+
+
+class InvitationView(PublicAPIView):
+    """Your invitation: the consultation, what is held about you, and your answer."""
+
+    throttle_classes = PUBLIC_CONSULTATION_THROTTLES
+
+    @extend_schema(responses={200: InvitationSerializer}, tags=["public"])
+    def get(self, request: Request, token: str) -> Response:
+        return Response(_invitation_body(_participant(token)))
+
+    @extend_schema(
+        responses={204: None},
+        tags=["public"],
+        description="Erase your answer and your details. The token stops working.",
+    )
+    def delete(self, request: Request, token: str) -> Response:
+        participant_erase(participant=_participant(token))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationResponseView(PublicAPIView):
+    """Give your answer; sending it again before the close replaces it."""
+
+    throttle_classes = PUBLIC_CONSULTATION_THROTTLES
+
+    @extend_schema(
+        request=ResponseInputSerializer,
+        responses={200: InvitationSerializer, 409: ErrorSerializer, 410: ErrorSerializer},
+        tags=["public"],
+        description="410 once the consultation has closed or was cancelled; 409 before it opens.",
+    )
+    def put(self, request: Request, token: str) -> Response:
+        participant = _participant(token)
+        data = ResponseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        response_submit(participant=participant, answers=data.validated_data)
+        return Response(_invitation_body(participant))
+
+
+class OpenSurveyView(PublicAPIView):
+    """A survey's open link: anyone with it may answer once per visit."""
+
+    throttle_classes = PUBLIC_CONSULTATION_THROTTLES
+
+    def _consultation(self, token: str) -> Consultation:
+        consultation = selectors.consultation_by_open_link(token=token)
+        if consultation is None:
+            raise Http404
+        return consultation
+
+    @extend_schema(responses={200: PublicConsultationSerializer}, tags=["public"])
+    def get(self, request: Request, token: str) -> Response:
+        return Response(PublicConsultationSerializer(self._consultation(token)).data)
+
+    @extend_schema(
+        request=OpenLinkResponseInputSerializer,
+        responses={201: OpenLinkReceiptSerializer, 409: ErrorSerializer, 410: ErrorSerializer},
+        tags=["public"],
+    )
+    def post(self, request: Request, token: str) -> Response:
+        consultation = self._consultation(token)
+        data = OpenLinkResponseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        demographics = {field: values.pop(field) for field in DEMOGRAPHIC_FIELDS if field in values}
+        new, response = response_submit_open_link(
+            consultation=consultation, answers=values, demographics=demographics
+        )
+        body = {"token": new.token, "response": OwnResponseSerializer(response).data}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+def _check_feed_token(token: str) -> None:
+    # Constant-time comparison: the feed secret must not leak through timing.
+    expected = calendar_feed_token(require_authority_schema())
+    if not hmac.compare_digest(token.encode(), expected.encode()):
+        raise Http404
+
+
+class CalendarFeedView(PublicAPIView):
+    """The authority's consultations as a subscribable iCalendar feed (secret URL)."""
+
+    throttle_classes = [ConsultationAddressThrottle]
+    renderer_classes = [JSONRenderer, CalendarRenderer]
+
+    @extend_schema(responses=ICS, tags=["public"])
+    def get(self, request: Request, token: str) -> HttpResponse:
+        _check_feed_token(token)
+        return ics_response(
+            list(selectors.calendar_consultations()),
+            name="Public consultations",
+            filename="consultations.ics",
+        )
+
+
+class ConsultationCalendarFeedView(PublicAPIView):
+    """One consultation as a subscribable iCalendar feed (secret URL)."""
+
+    throttle_classes = [ConsultationAddressThrottle]
+    renderer_classes = [JSONRenderer, CalendarRenderer]
+
+    @extend_schema(responses=ICS, tags=["public"])
+    def get(self, request: Request, token: str, consultation_id: int) -> HttpResponse:
+        _check_feed_token(token)
+        consultation = selectors.calendar_consultations().filter(pk=consultation_id).first()
+        if consultation is None:
+            raise Http404
+        return ics_response(
+            [consultation],
+            name=consultation.title,
+            filename=f"consultation-{consultation_id}.ics",
+        )

@@ -1,0 +1,187 @@
+"""The email outbox: rows written with the state change, relayed once by a task.
+
+Exactly once in effect: a row is queued at most once (its idempotency key is
+unique; repeats are ignored), and the relay locks one pending row at a time
+with ``SELECT ... FOR UPDATE SKIP LOCKED``, sends it and marks it sent in the
+same transaction, so two relays never send the same row. (A crash between
+the SMTP hand-off and the commit can still repeat one message; nothing in
+SMTP can rule that out.)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from backend.accounts.models import User
+from backend.consultations.models import (
+    Consultation,
+    OutboxKind,
+    OutboxMessage,
+    OutboxStatus,
+    Participant,
+)
+from backend.consultations.tokens import participant_token
+from tenants.context import require_authority_schema
+
+logger = logging.getLogger(__name__)
+LONDON = ZoneInfo("Europe/London")
+
+SUBJECTS = {
+    OutboxKind.INVITATION: "You are invited: {title}",
+    OutboxKind.REMINDER: "Reminder: {title} closes soon",
+    OutboxKind.THANK_YOU: "Thank you for taking part: results of {title}",
+    OutboxKind.OWNER_RESULTS: "Consultation closed: results of {title}",
+}
+
+
+def outbox_key(
+    consultation_id: int,
+    kind: str,
+    *,
+    participant_id: int | None = None,
+    user_id: int | None = None,
+) -> str:
+    who = f"p{participant_id}" if participant_id is not None else f"u{user_id}"
+    return f"{consultation_id}:{who}:{kind}"
+
+
+def outbox_queue_for_participants(
+    *, consultation: Consultation, participants: Iterable[Participant], kind: str
+) -> int:
+    """Queue one message of ``kind`` per participant; already-queued ones are left alone."""
+    rows = [
+        OutboxMessage(
+            consultation=consultation,
+            participant=participant,
+            kind=kind,
+            idempotency_key=outbox_key(consultation.pk, kind, participant_id=participant.pk),
+        )
+        for participant in participants
+    ]
+    created = OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    relay_after_commit()
+    return len(created)
+
+
+def outbox_queue_for_user(*, consultation: Consultation, user_id: int, kind: str) -> None:
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                consultation=consultation,
+                user_id=user_id,
+                kind=kind,
+                idempotency_key=outbox_key(consultation.pk, kind, user_id=user_id),
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    relay_after_commit()
+
+
+def relay_after_commit() -> None:
+    """Ask a worker to relay the outbox once the current transaction has committed."""
+    schema = require_authority_schema()
+
+    def enqueue() -> None:
+        from backend.consultations.tasks import relay_outbox
+        from workers.tenancy import send_to_authority
+
+        try:
+            send_to_authority(relay_outbox, schema)
+        except Exception:  # the broker is down: the next sweep relays instead
+            logger.warning("Could not enqueue the outbox relay for %s", schema, exc_info=True)
+
+    transaction.on_commit(enqueue)
+
+
+def _local(value: Any) -> Any:
+    return value.astimezone(LONDON) if value else value
+
+
+def _host() -> str:
+    return f"{connection.schema_name}.{settings.BASE_DOMAIN}"  # type: ignore[attr-defined]
+
+
+def _render(message: OutboxMessage) -> EmailMultiAlternatives | None:
+    """Build the email from the current rows; None when there is no recipient any more."""
+    consultation = message.consultation
+    context: dict[str, Any] = {
+        "consultation": consultation,
+        "method": consultation.method,
+        "starts_at_london": _local(consultation.starts_at),
+        "ends_at_london": _local(consultation.ends_at),
+        "result": getattr(consultation, "result", None),
+    }
+    if message.participant_id is not None:
+        participant = message.participant
+        if participant is None or participant.erased_at is not None or not participant.email:
+            return None
+        recipient = participant.email
+        token = participant_token(participant.token_salt)
+        context["participant"] = participant
+        context["link"] = settings.CONSULTATION_RESPONSE_LINK.format(host=_host(), token=token)
+    else:
+        user = (
+            User.objects.filter(pk=message.user_id, is_active=True).first()
+            if message.user_id is not None
+            else None
+        )
+        if user is None:
+            return None
+        recipient = user.email
+        context["user"] = user
+    template = f"consultations/email/{message.kind}"
+    email = EmailMultiAlternatives(
+        subject=SUBJECTS[OutboxKind(message.kind)].format(title=consultation.title),
+        body=render_to_string(f"{template}.txt", context),
+        to=[recipient],
+        headers={"X-Idempotency-Key": message.idempotency_key},
+    )
+    email.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return email
+
+
+def outbox_relay(*, limit: int = 500) -> int:
+    """Send pending messages, each in its own transaction; returns how many were sent."""
+    require_authority_schema()
+    sent = 0
+    failed: list[int] = []
+    for _ in range(limit):
+        with transaction.atomic():
+            message = (
+                OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("consultation", "consultation__method", "participant")
+                .filter(status=OutboxStatus.PENDING)
+                .exclude(pk__in=failed)
+                .order_by("id")
+                .first()
+            )
+            if message is None:
+                break
+            email = _render(message)
+            message.attempts += 1
+            if email is None:
+                message.status = OutboxStatus.SKIPPED
+            else:
+                try:
+                    email.send()
+                except Exception as error:
+                    failed.append(message.pk)
+                    message.last_error = str(error)[:2000]
+                    message.save(update_fields=["attempts", "last_error"])
+                    logger.warning("Sending outbox message %s failed", message.pk, exc_info=True)
+                    continue
+                message.status = OutboxStatus.SENT
+                message.sent_at = timezone.now()
+                sent += 1
+            message.save(update_fields=["attempts", "status", "sent_at"])
+    return sent
