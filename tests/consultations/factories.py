@@ -13,7 +13,7 @@ from backend.consultations.models import Consultation, Participant
 from backend.consultations.services import consultation_create, participant_add, response_submit
 from backend.consultations.tokens import participant_token
 from backend.engagement.models import EngagementMethod
-from backend.proposals.models import Direction, Frequency, LegalGateway, Proposal
+from backend.proposals.models import Proposal
 
 _numbers = itertools.count(1)
 
@@ -21,17 +21,27 @@ _numbers = itertools.count(1)
 def make_proposal(
     *, owner: User | None = None, title: str = "School meals eligibility"
 ) -> Proposal:
-    # No proposal service exists on this branch yet; these are the required fields.
-    number = next(_numbers)
-    return Proposal.objects.create(
-        reference=f"DSP-TEST-{number:04d}",
+    """A proposal in assessment, made through the proposal services by its owner (made a
+    member of the current authority if needed). Call inside ``authority_context``."""
+    from django.db import connection
+
+    from tenants.models import Membership
+    from tenants.roles import Role
+    from tenants.services import membership_grant
+    from tests.proposals.factories import make_proposal as make_proposal_as
+
+    authority = connection.tenant  # type: ignore[attr-defined]
+    if owner is None:
+        owner = User.objects.create_user(email=f"owner{next(_numbers)}@example.test")
+    if not Membership.objects.filter(user=owner, authority=authority).exists():
+        membership_grant(user=owner, role=Role.OFFICER, authority=authority)
+    return make_proposal_as(
+        authority,
+        owner,
+        status="in_assessment",
         title=title,
         summary="Share benefit data with schools to enrol eligible children automatically.",
         purpose="Raise take-up of free school meals.",
-        legal_gateway=LegalGateway.PUBLIC_TASK,
-        direction=Direction.OUTBOUND,
-        frequency=Frequency.REGULAR,
-        owner=owner,
     )
 
 
