@@ -8,6 +8,7 @@ from django.db import transaction
 from knox.models import AuthToken
 
 from backend.accounts.models import User
+from backend.benchmarks.services import benchmark_rollup_refresh
 from backend.proposals.demo import seed_demo_proposals
 from tenants.models import Authority, AuthorityKind, AuthorityStatus
 from tenants.roles import Role
@@ -105,6 +106,14 @@ class Command(BaseCommand):
             authority=Authority.objects.get(schema_name="demo"), actor=shared
         )
         self.stdout.write(f"Demo proposals: {created} created (one decision on the register).")
+
+        # The comparison reads rollups only; fill them now rather than waiting for the
+        # nightly job, so the dev runner's benchmark endpoints answer at once.
+        for authority in Authority.objects.filter(
+            schema_name__in=[spec["slug"] for spec in DEMO_AUTHORITIES]
+        ):
+            benchmark_rollup_refresh(authority=authority)
+        self.stdout.write("Benchmark rollups refreshed for the demo authorities.")
 
         self.stdout.write(f"\nDemo users (password for all: {DEMO_PASSWORD}):")
         for _host, role, user in users:
