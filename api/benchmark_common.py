@@ -123,6 +123,15 @@ class TimeSeriesSerializer(serializers.Serializer[Any]):
     chart = serializers.CharField()
 
 
+def query_params(
+    serializer_class: type[serializers.Serializer[Any]], request: Any
+) -> dict[str, Any]:
+    """Validate a view's query string with ``serializer_class`` (a 400 names bad parameters)."""
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
 def catalogue() -> dict[str, Any]:
     from django.conf import settings
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -22,6 +20,7 @@ from api.benchmark_common import (
     chart_url,
     comparison,
     identity,
+    query_params,
 )
 from api.renderers import CSVRenderer
 from backend.benchmarks.charts import distribution_svg, timeseries_svg
@@ -37,12 +36,6 @@ SVG = {(200, "image/svg+xml"): OpenApiTypes.BINARY}
 def _own(request: Request) -> tuple[Authority, Viewer]:
     authority: Authority = request._request.tenant  # type: ignore[attr-defined]
     return authority, Viewer(sees_all_names=False, own_authority_id=authority.pk)
-
-
-def _params(serializer_class: type, request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.query_params)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _self_in(table: list[AuthorityFigures], authority: Authority) -> AuthorityFigures:
@@ -67,7 +60,7 @@ class OwnBenchmarkView(AuthorityAPIView):
     )
     def get(self, request: Request) -> Response:
         authority, viewer = _own(request)
-        params = _params(SliceQuerySerializer, request)
+        params = query_params(SliceQuerySerializer, request)
         table = benchmark_table(
             viewer=viewer, period_key=params["period"], segment=params["segment"]
         )
@@ -94,7 +87,7 @@ class OwnBenchmarkTimeSeriesView(AuthorityAPIView):
     )
     def get(self, request: Request) -> Response:
         authority, viewer = _own(request)
-        params = _params(TimeSeriesQuerySerializer, request)
+        params = query_params(TimeSeriesQuerySerializer, request)
         subject = _self_in(
             benchmark_table(viewer=viewer, period_key="all", segment="all"), authority
         )
@@ -123,7 +116,7 @@ class OwnBenchmarkTimeSeriesChartView(AuthorityAPIView):
     @extend_schema(parameters=[TimeSeriesQuerySerializer], responses=SVG, tags=["benchmarks"])
     def get(self, request: Request) -> HttpResponse:
         authority, viewer = _own(request)
-        params = _params(TimeSeriesQuerySerializer, request)
+        params = query_params(TimeSeriesQuerySerializer, request)
         points = time_series(
             authority=authority,
             figure=params["figure"],
@@ -149,7 +142,7 @@ class OwnBenchmarkDistributionChartView(AuthorityAPIView):
     )
     def get(self, request: Request) -> HttpResponse:
         authority, viewer = _own(request)
-        params = _params(DistributionChartQuerySerializer, request)
+        params = query_params(DistributionChartQuerySerializer, request)
         table = benchmark_table(
             viewer=viewer, period_key=params["period"], segment=params["segment"]
         )

@@ -3,8 +3,6 @@ see pseudonyms for authorities that did not consent to be named)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -27,6 +25,7 @@ from api.benchmark_common import (
     chart_url,
     comparison,
     identity,
+    query_params,
     table_row,
 )
 from api.pagination import paginated, paginated_response
@@ -44,12 +43,6 @@ SVG = {(200, "image/svg+xml"): OpenApiTypes.BINARY}
 
 def _viewer(request: Request) -> Viewer:
     return Viewer(sees_all_names=is_coordinator(request))
-
-
-def _params(serializer_class: type, request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.query_params)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _find(table: list[AuthorityFigures], authority: Authority) -> AuthorityFigures:
@@ -86,7 +79,7 @@ class BenchmarkTableView(ProgrammeAPIView):
         tags=["benchmarks"],
     )
     def get(self, request: Request) -> Response:
-        params = _params(TableQuerySerializer, request)
+        params = query_params(TableQuerySerializer, request)
         table = benchmark_table(
             viewer=_viewer(request),
             period_key=params["period"],
@@ -111,7 +104,7 @@ class BenchmarkCompareView(ProgrammeAPIView):
     def get(self, request: Request, ref: str) -> Response:
         viewer = _viewer(request)
         authority = _authority(ref, viewer)
-        params = _params(TableQuerySerializer, request)
+        params = query_params(TableQuerySerializer, request)
         table = benchmark_table(
             viewer=viewer,
             period_key=params["period"],
@@ -144,7 +137,7 @@ class BenchmarkTimeSeriesView(ProgrammeAPIView):
     def get(self, request: Request, ref: str) -> Response:
         viewer = _viewer(request)
         authority = _authority(ref, viewer)
-        params = _params(TimeSeriesQuerySerializer, request)
+        params = query_params(TimeSeriesQuerySerializer, request)
         table = benchmark_table(viewer=viewer, period_key="all", segment="all")
         subject = _find(table, authority)
         points = time_series(
@@ -174,7 +167,7 @@ class BenchmarkTimeSeriesChartView(ProgrammeAPIView):
     def get(self, request: Request, ref: str) -> HttpResponse:
         viewer = _viewer(request)
         authority = _authority(ref, viewer)
-        params = _params(TimeSeriesQuerySerializer, request)
+        params = query_params(TimeSeriesQuerySerializer, request)
         points = time_series(
             authority=authority,
             figure=params["figure"],
@@ -204,7 +197,7 @@ class BenchmarkDistributionChartView(ProgrammeAPIView):
     )
     def get(self, request: Request) -> HttpResponse:
         viewer = _viewer(request)
-        params = _params(DistributionChartQuerySerializer, request)
+        params = query_params(DistributionChartQuerySerializer, request)
         table = benchmark_table(
             viewer=viewer, period_key=params["period"], segment=params["segment"]
         )
