@@ -27,6 +27,12 @@ from tenants.services import authority_onboard, membership_grant
 _emails = itertools.count(1)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Tests create hundreds of users; the production hasher's deliberate slowness
+    # (PBKDF2, about 0.3 s a password on these machines) buys nothing here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """After pytest-django migrates the public schema, provision two authorities."""
