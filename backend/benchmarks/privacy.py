@@ -64,32 +64,25 @@ def display_name(
     return {"name": label, "slug": None, "pseudonym": label}
 
 
-def suppression_reason(key: str, value: Any, sample_sizes: dict[str, int]) -> str | None:
-    """Why one figure must be hidden from others, or None when it may be shown."""
-    figure = FIGURES.get(key)
-    basis = figure.basis if figure else None
-    threshold = settings.BENCHMARK_SUPPRESSION_THRESHOLD
-    if basis is not None and value is not None and sample_sizes.get(basis, 0) < threshold:
-        return f"suppressed: fewer than {threshold} {basis}"
-    return None
-
-
 def suppress(
     figures: dict[str, Any], sample_sizes: dict[str, int], *, is_own_authority: bool
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Null every figure whose basis has fewer than SUPPRESSION_THRESHOLD people, with a reason.
 
-    The authority itself always sees its own figures in full.
+    The authority itself always sees its own figures in full. The time series
+    applies the same rule in SQL (``selectors._period_values``).
     """
     if is_own_authority:
         return dict(figures), {}
+    threshold = settings.BENCHMARK_SUPPRESSION_THRESHOLD
     shown: dict[str, Any] = {}
     reasons: dict[str, str] = {}
     for key, value in figures.items():
-        reason = suppression_reason(key, value, sample_sizes)
-        if reason is not None:
+        figure = FIGURES.get(key)
+        basis = figure.basis if figure else None
+        if basis is not None and value is not None and sample_sizes.get(basis, 0) < threshold:
             shown[key] = None
-            reasons[key] = reason
+            reasons[key] = f"suppressed: fewer than {threshold} {basis}"
         else:
             shown[key] = value
     return shown, reasons

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import QuerySet
-from django.db.models.fields.json import KeyTransform
 
 from backend.benchmarks.figures import FIGURES
 from backend.benchmarks.models import Pseudonym, Rollup
-from backend.benchmarks.privacy import Viewer, display_name, suppress, suppression_reason
+from backend.benchmarks.privacy import Viewer, display_name, suppress
 from backend.benchmarks.stats import Distribution, distribution
 from tenants.models import Authority, AuthorityStatus
 
@@ -114,32 +115,11 @@ def time_series(
     *, authority: Authority, figure: str, period_kind: str, viewer: Viewer
 ) -> list[dict[str, Any]]:
     """The authority's value and the programme median for each period of a kind."""
-    # Only the one figure and its sample size leave the database: every authority's
-    # monthly rows are read, and decoding their whole figures documents dominated.
-    basis = FIGURES[figure].basis
-    rows = Rollup.objects.filter(period_kind=period_kind, segment="all").values(
-        "authority_id",
-        "period_key",
-        value=KeyTransform(figure, "figures"),
-        sample=KeyTransform(basis or "responses", "sample_sizes"),
-    )
-    by_period: dict[str, list[Any]] = {}
-    for row in rows:
-        by_period.setdefault(row["period_key"], []).append(row)
     points = []
-    for period_key in sorted(by_period):
-        own_value = None
-        values = []
-        for row in by_period[period_key]:
-            shown = row["value"]
-            own = row["authority_id"] == viewer.own_authority_id
-            sample_sizes: dict[str, int] = {basis: row["sample"] or 0} if basis else {}
-            if not own and suppression_reason(figure, shown, sample_sizes) is not None:
-                shown = None
-            values.append(shown)
-            if row["authority_id"] == authority.pk:
-                own_value = shown
-        summary = distribution(values, FIGURES[figure].higher_is_better)
+    for period_key, present, own_value in _period_values(
+        figure=figure, period_kind=period_kind, subject_id=authority.pk, viewer=viewer
+    ):
+        summary = distribution(present, FIGURES[figure].higher_is_better)
         points.append(
             {
                 "period": period_key,
@@ -150,3 +130,51 @@ def time_series(
             }
         )
     return points
+
+
+def _period_values(
+    *, figure: str, period_kind: str, subject_id: int, viewer: Viewer
+) -> list[tuple[str, list[float], float | None]]:
+    """Per period: every authority's shown value of one figure (sorted), and the subject's.
+
+    A series reads every authority's row of every month: thousands of rows at
+    programme scale. Picking the one figure out of each JSON document, applying
+    small-number suppression (``privacy.suppression_reason``: a figure with a
+    basis is hidden from everyone but its own authority below the threshold) and
+    grouping by period all happen in PostgreSQL, so Python receives one row per
+    period instead of decoding every document.
+    """
+    basis = FIGURES[figure].basis
+    # The CTE is materialised so that only (authority, period, value) rows are sorted
+    # for the aggregate; otherwise the planner sorts whole rows, JSON documents and all.
+    sql = f"""
+        WITH shown_values AS MATERIALIZED (
+            SELECT authority_id, period_key,
+                   CASE
+                       WHEN %(basis)s::text IS NOT NULL
+                            AND authority_id IS DISTINCT FROM %(viewer)s
+                            AND coalesce((sample_sizes ->> %(basis)s)::int, 0) < %(threshold)s
+                       THEN NULL
+                       ELSE (figures ->> %(figure)s)::float8
+                   END AS shown
+            FROM {Rollup._meta.db_table}
+            WHERE period_kind = %(period_kind)s AND segment = 'all'
+        )
+        SELECT period_key,
+               array_agg(shown ORDER BY shown) FILTER (WHERE shown IS NOT NULL),
+               max(shown) FILTER (WHERE authority_id = %(subject)s)
+        FROM shown_values
+        GROUP BY period_key
+    """
+    params = {
+        "subject": subject_id,
+        "basis": basis,
+        "viewer": viewer.own_authority_id,
+        "threshold": settings.BENCHMARK_SUPPRESSION_THRESHOLD,
+        "figure": figure,
+        "period_kind": period_kind,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return sorted((key, present or [], own) for key, present, own in rows)
