@@ -56,6 +56,21 @@ def rollup_rows(
     return rows
 
 
+def _entry(row: Rollup, viewer: Viewer, pseudonyms: dict[int, int]) -> AuthorityFigures:
+    authority = row.authority
+    own = authority.pk == viewer.own_authority_id
+    figures, reasons = suppress(row.figures, row.sample_sizes, is_own_authority=own)
+    return AuthorityFigures(
+        authority=authority,
+        ref=authority_ref(authority, viewer, pseudonyms),
+        identity=display_name(authority, viewer, pseudonyms),
+        figures=figures,
+        suppressed=reasons,
+        sample_sizes=row.sample_sizes,
+        computed_at=row.computed_at,
+    )
+
+
 def benchmark_table(
     *,
     viewer: Viewer,
@@ -66,27 +81,28 @@ def benchmark_table(
 ) -> list[AuthorityFigures]:
     """Every authority's figures for one period and segment, as this viewer may see them."""
     pseudonyms = pseudonym_numbers()
-    table = []
-    for row in rollup_rows(period_key=period_key, segment=segment, kind=kind, nation=nation):
-        authority = row.authority
-        if authority.pk not in pseudonyms:
-            continue  # not refreshed since onboarding; it has no figures yet either
-        own = authority.pk == viewer.own_authority_id
-        figures, reasons = suppress(row.figures, row.sample_sizes, is_own_authority=own)
-        table.append(
-            AuthorityFigures(
-                authority=authority,
-                ref=authority_ref(authority, viewer, pseudonyms),
-                identity=display_name(authority, viewer, pseudonyms),
-                figures=figures,
-                suppressed=reasons,
-                sample_sizes=row.sample_sizes,
-                computed_at=row.computed_at,
-            )
-        )
+    table = [
+        _entry(row, viewer, pseudonyms)
+        for row in rollup_rows(period_key=period_key, segment=segment, kind=kind, nation=nation)
+        # Not refreshed since onboarding: it has no figures yet either.
+        if row.authority_id in pseudonyms
+    ]
     # Order by pseudonym-or-name label so the position reveals nothing.
     table.sort(key=lambda entry: entry.identity["name"])
     return table
+
+
+def benchmark_entry(
+    *, viewer: Viewer, authority: Authority, period_key: str, segment: str
+) -> AuthorityFigures | None:
+    """One authority's row of ``benchmark_table``, without reading everyone else's."""
+    pseudonyms = dict(
+        Pseudonym.objects.filter(authority=authority).values_list("authority_id", "number")
+    )
+    row = rollup_rows(period_key=period_key, segment=segment).filter(authority=authority).first()
+    if row is None or authority.pk not in pseudonyms:
+        return None
+    return _entry(row, viewer, pseudonyms)
 
 
 def resolve_ref(ref: str, viewer: Viewer) -> Authority | None:
