@@ -26,7 +26,8 @@ from deploy.services import EmbeddedPostgres, EmbeddedRedis
 
 ROOT = Path(__file__).resolve().parent.parent
 # Where the dev runner keeps PostgreSQL/Redis data; the runner test points it elsewhere.
-LOCAL = Path(os.environ.get("DEV_DATA_DIR", ROOT / ".local"))
+# Resolved now: a relative folder must not move when Redis starts in its own directory.
+LOCAL = Path(os.environ.get("DEV_DATA_DIR", ROOT / ".local")).resolve()
 BIN = Path(sys.executable).parent
 
 

@@ -26,11 +26,20 @@ from api.renderers import CSVRenderer
 from backend.benchmarks.charts import distribution_svg, timeseries_svg
 from backend.benchmarks.figures import FIGURES
 from backend.benchmarks.privacy import Viewer
-from backend.benchmarks.selectors import AuthorityFigures, benchmark_table, time_series
+from backend.benchmarks.selectors import (
+    AuthorityFigures,
+    benchmark_entry,
+    benchmark_table,
+    time_series,
+)
 from tenants.models import Authority
 
 RENDERERS = [JSONRenderer, CSVRenderer, BrowsableAPIRenderer]
 SVG = {(200, "image/svg+xml"): OpenApiTypes.BINARY}
+NO_FIGURES_YET = (
+    "No figures yet for this period and filter; they are refreshed after each decision "
+    "and consultation result, and nightly."
+)
 
 
 def _own(request: Request) -> tuple[Authority, Viewer]:
@@ -42,10 +51,7 @@ def _self_in(table: list[AuthorityFigures], authority: Authority) -> AuthorityFi
     for entry in table:
         if entry.authority.pk == authority.pk:
             return entry
-    raise exceptions.NotFound(
-        "No figures yet for this period and filter; they are refreshed after each decision "
-        "and consultation result, and nightly."
-    )
+    raise exceptions.NotFound(NO_FIGURES_YET)
 
 
 class OwnBenchmarkView(AuthorityAPIView):
@@ -88,9 +94,11 @@ class OwnBenchmarkTimeSeriesView(AuthorityAPIView):
     def get(self, request: Request) -> Response:
         authority, viewer = _own(request)
         params = query_params(TimeSeriesQuerySerializer, request)
-        subject = _self_in(
-            benchmark_table(viewer=viewer, period_key="all", segment="all"), authority
+        subject = benchmark_entry(
+            viewer=viewer, authority=authority, period_key="all", segment="all"
         )
+        if subject is None:
+            raise exceptions.NotFound(NO_FIGURES_YET)
         points = time_series(
             authority=authority,
             figure=params["figure"],

@@ -34,7 +34,13 @@ from api.renderers import CSVRenderer
 from backend.benchmarks.charts import distribution_svg, timeseries_svg
 from backend.benchmarks.figures import FIGURES
 from backend.benchmarks.privacy import Viewer
-from backend.benchmarks.selectors import AuthorityFigures, benchmark_table, resolve_ref, time_series
+from backend.benchmarks.selectors import (
+    AuthorityFigures,
+    benchmark_entry,
+    benchmark_table,
+    resolve_ref,
+    time_series,
+)
 from tenants.models import Authority
 
 RENDERERS = [JSONRenderer, CSVRenderer, BrowsableAPIRenderer]
@@ -50,6 +56,14 @@ def _find(table: list[AuthorityFigures], authority: Authority) -> AuthorityFigur
         if entry.authority.pk == authority.pk:
             return entry
     raise exceptions.NotFound("This authority has no figures for that period and filter.")
+
+
+def _entry(viewer: Viewer, authority: Authority) -> AuthorityFigures:
+    """The authority's all-time entry, which a time series is labelled with."""
+    entry = benchmark_entry(viewer=viewer, authority=authority, period_key="all", segment="all")
+    if entry is None:
+        raise exceptions.NotFound("This authority has no figures for that period and filter.")
+    return entry
 
 
 def _authority(ref: str, viewer: Viewer) -> Authority:
@@ -138,8 +152,7 @@ class BenchmarkTimeSeriesView(ProgrammeAPIView):
         viewer = _viewer(request)
         authority = _authority(ref, viewer)
         params = query_params(TimeSeriesQuerySerializer, request)
-        table = benchmark_table(viewer=viewer, period_key="all", segment="all")
-        subject = _find(table, authority)
+        subject = _entry(viewer, authority)
         points = time_series(
             authority=authority,
             figure=params["figure"],
@@ -174,8 +187,7 @@ class BenchmarkTimeSeriesChartView(ProgrammeAPIView):
             period_kind=params["period_kind"],
             viewer=viewer,
         )
-        table = benchmark_table(viewer=viewer, period_key="all", segment="all")
-        name = _find(table, authority).identity["name"]
+        name = _entry(viewer, authority).identity["name"]
         svg = timeseries_svg(
             title=FIGURES[params["figure"]].label,
             periods=[p["period"] for p in points],

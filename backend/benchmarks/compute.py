@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from backend.benchmarks.facts import Facts, load_facts
+from backend.benchmarks.facts import ConsultationFact, Facts, load_facts
 from backend.benchmarks.figures import FIGURES, TEST_KEYS
 from backend.benchmarks.stats import percentile
 
@@ -36,7 +36,12 @@ class Slice:
 
 @dataclass
 class Bucket:
-    """Running totals for one (period, segment) slice."""
+    """Running totals for one (period, segment) slice.
+
+    Responses are kept as sums and counts, not lists of values: a full recompute
+    folds every response into a dozen slices, and the sums are exact (agreement
+    and gaps are multiples of 0.25), so the figures equal those from the values.
+    """
 
     logged: int = 0
     decided: int = 0
@@ -51,9 +56,51 @@ class Bucket:
     cost: Decimal = Decimal(0)
     invited: int = 0
     responded: int = 0
-    acceptability: list[int] = field(default_factory=list)
-    agreement: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    gaps: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    acceptability_sum: int = 0
+    acceptable: int = 0
+    unacceptable: int = 0
+    agreement_sum: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    agreement_count: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    gap_sum: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    gap_count: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+@dataclass
+class _ResponseTotals:
+    """One consultation's responses summed once, then added to each of its slices."""
+
+    count: int = 0
+    acceptability_sum: int = 0
+    acceptable: int = 0
+    unacceptable: int = 0
+    agreement_sum: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    agreement_count: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    gap_sum: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    gap_count: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def _response_totals(consultation: ConsultationFact) -> _ResponseTotals:
+    totals = _ResponseTotals()
+    officer = {
+        test: VERDICT_SCORE.get(consultation.officer_verdicts.get(test) or "") for test in TEST_KEYS
+    }
+    for response in consultation.responses:
+        totals.count += 1
+        totals.acceptability_sum += response.acceptability
+        totals.acceptable += response.acceptability >= 4
+        totals.unacceptable += response.acceptability <= 2
+        for test in TEST_KEYS:
+            agreement = response.agreement.get(test)
+            if agreement is None:
+                continue
+            public = (agreement - 1) / 4
+            totals.agreement_sum[test] += public
+            totals.agreement_count[test] += 1
+            officer_score = officer[test]
+            if officer_score is not None:
+                totals.gap_sum[test] += public - officer_score
+                totals.gap_count[test] += 1
+    return totals
 
 
 def period_keys(moment: datetime | None) -> list[tuple[str, str, date | None]]:
@@ -79,8 +126,9 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _mean(values: list[float] | list[int]) -> float | None:
-    return round(sum(values) / len(values), 4) if values else None
+def _ratio(total: float, count: int) -> float | None:
+    """A mean from its sum and count, rounded as every figure is."""
+    return round(total / count, 4) if count else None
 
 
 def fold(facts: Facts) -> dict[tuple[str, str, date | None, str], Bucket]:
@@ -119,31 +167,28 @@ def fold(facts: Facts) -> dict[tuple[str, str, date | None, str], Bucket]:
                 bucket.met[key] += verdict == "met"
     for consultation in facts.consultations:
         segments = _segments(consultation.service_areas, consultation.method)
+        totals = _response_totals(consultation)
         for bucket in into(consultation.held_at, segments):
             bucket.consultations += 1
             bucket.cost += consultation.cost
             bucket.invited += consultation.invited
-            bucket.responded += len(consultation.responses)
-            for response in consultation.responses:
-                bucket.acceptability.append(response.acceptability)
-                for test in TEST_KEYS:
-                    agreement = response.agreement.get(test)
-                    if agreement is None:
-                        continue
-                    public = (agreement - 1) / 4
-                    bucket.agreement[test].append(public)
-                    officer = VERDICT_SCORE.get(consultation.officer_verdicts.get(test) or "")
-                    if officer is not None:
-                        bucket.gaps[test].append(public - officer)
+            bucket.responded += totals.count
+            bucket.acceptability_sum += totals.acceptability_sum
+            bucket.acceptable += totals.acceptable
+            bucket.unacceptable += totals.unacceptable
+            for test in totals.agreement_count:
+                bucket.agreement_sum[test] += totals.agreement_sum[test]
+                bucket.agreement_count[test] += totals.agreement_count[test]
+            for test in totals.gap_count:
+                bucket.gap_sum[test] += totals.gap_sum[test]
+                bucket.gap_count[test] += totals.gap_count[test]
     return buckets
 
 
 def figures_of(bucket: Bucket, population: int | None) -> dict[str, Any]:
     closed = bucket.decided + bucket.withdrawn
     days = sorted(bucket.days_to_decision)
-    acceptable = sum(1 for value in bucket.acceptability if value >= 4)
-    unacceptable = sum(1 for value in bucket.acceptability if value <= 2)
-    responses = len(bucket.acceptability)
+    responses = bucket.responded
     figures: dict[str, Any] = {
         "proposals_logged": bucket.logged,
         "proposals_decided": bucket.decided,
@@ -160,10 +205,8 @@ def figures_of(bucket: Bucket, population: int | None) -> dict[str, Any]:
         "people_invited": bucket.invited,
         "people_responding": bucket.responded,
         "response_rate": _share(bucket.responded, bucket.invited),
-        "mean_acceptability": _mean(bucket.acceptability),
-        "net_acceptability": (
-            round((acceptable - unacceptable) / responses, 4) if responses else None
-        ),
+        "mean_acceptability": _ratio(bucket.acceptability_sum, responses),
+        "net_acceptability": _ratio(bucket.acceptable - bucket.unacceptable, responses),
         "decisions_changed_after_consultation": _share(
             bucket.changed_after_consultation, bucket.decided_after_consultation
         ),
@@ -179,8 +222,10 @@ def figures_of(bucket: Bucket, population: int | None) -> dict[str, Any]:
         figure = f"verdict_met_{name}" if kind == "test" else f"verdict_met_feature_{name}"
         figures[figure] = _share(bucket.met[key], bucket.assessments)
     for test in TEST_KEYS:
-        figures[f"public_agreement_{test}"] = _mean(bucket.agreement[test])
-        figures[f"gap_{test}"] = _mean(bucket.gaps[test])
+        figures[f"public_agreement_{test}"] = _ratio(
+            bucket.agreement_sum[test], bucket.agreement_count[test]
+        )
+        figures[f"gap_{test}"] = _ratio(bucket.gap_sum[test], bucket.gap_count[test])
     if population:
         for name, definition in FIGURES.items():
             if definition.per_100k and figures.get(name) is not None:
@@ -205,7 +250,7 @@ def compute_slices(population: int | None = None) -> list[Slice]:
                 segment=segment,
                 figures=figures_of(bucket, population),
                 sample_sizes={
-                    "responses": len(bucket.acceptability),
+                    "responses": bucket.responded,
                     "participants": bucket.invited,
                 },
             )

@@ -41,7 +41,11 @@ class Rollup(models.Model):
                 fields=["authority", "period_key", "segment"], name="one_rollup_per_slice"
             )
         ]
-        indexes = [models.Index(fields=["period_key", "segment"])]
+        indexes = [
+            models.Index(fields=["period_key", "segment"]),
+            # Time series read one segment of every authority's months or quarters.
+            models.Index(fields=["period_kind", "segment"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.authority_id} {self.period_key} {self.segment}"

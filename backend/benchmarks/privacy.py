@@ -69,7 +69,8 @@ def suppress(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Null every figure whose basis has fewer than SUPPRESSION_THRESHOLD people, with a reason.
 
-    The authority itself always sees its own figures in full.
+    The authority itself always sees its own figures in full. The time series
+    applies the same rule in SQL (``selectors._period_values``).
     """
     if is_own_authority:
         return dict(figures), {}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import QuerySet
 
 from backend.benchmarks.figures import FIGURES
@@ -54,6 +56,21 @@ def rollup_rows(
     return rows
 
 
+def _entry(row: Rollup, viewer: Viewer, pseudonyms: dict[int, int]) -> AuthorityFigures:
+    authority = row.authority
+    own = authority.pk == viewer.own_authority_id
+    figures, reasons = suppress(row.figures, row.sample_sizes, is_own_authority=own)
+    return AuthorityFigures(
+        authority=authority,
+        ref=authority_ref(authority, viewer, pseudonyms),
+        identity=display_name(authority, viewer, pseudonyms),
+        figures=figures,
+        suppressed=reasons,
+        sample_sizes=row.sample_sizes,
+        computed_at=row.computed_at,
+    )
+
+
 def benchmark_table(
     *,
     viewer: Viewer,
@@ -64,27 +81,28 @@ def benchmark_table(
 ) -> list[AuthorityFigures]:
     """Every authority's figures for one period and segment, as this viewer may see them."""
     pseudonyms = pseudonym_numbers()
-    table = []
-    for row in rollup_rows(period_key=period_key, segment=segment, kind=kind, nation=nation):
-        authority = row.authority
-        if authority.pk not in pseudonyms:
-            continue  # not refreshed since onboarding; it has no figures yet either
-        own = authority.pk == viewer.own_authority_id
-        figures, reasons = suppress(row.figures, row.sample_sizes, is_own_authority=own)
-        table.append(
-            AuthorityFigures(
-                authority=authority,
-                ref=authority_ref(authority, viewer, pseudonyms),
-                identity=display_name(authority, viewer, pseudonyms),
-                figures=figures,
-                suppressed=reasons,
-                sample_sizes=row.sample_sizes,
-                computed_at=row.computed_at,
-            )
-        )
+    table = [
+        _entry(row, viewer, pseudonyms)
+        for row in rollup_rows(period_key=period_key, segment=segment, kind=kind, nation=nation)
+        # Not refreshed since onboarding: it has no figures yet either.
+        if row.authority_id in pseudonyms
+    ]
     # Order by pseudonym-or-name label so the position reveals nothing.
     table.sort(key=lambda entry: entry.identity["name"])
     return table
+
+
+def benchmark_entry(
+    *, viewer: Viewer, authority: Authority, period_key: str, segment: str
+) -> AuthorityFigures | None:
+    """One authority's row of ``benchmark_table``, without reading everyone else's."""
+    pseudonyms = dict(
+        Pseudonym.objects.filter(authority=authority).values_list("authority_id", "number")
+    )
+    row = rollup_rows(period_key=period_key, segment=segment).filter(authority=authority).first()
+    if row is None or authority.pk not in pseudonyms:
+        return None
+    return _entry(row, viewer, pseudonyms)
 
 
 def resolve_ref(ref: str, viewer: Viewer) -> Authority | None:
@@ -113,23 +131,11 @@ def time_series(
     *, authority: Authority, figure: str, period_kind: str, viewer: Viewer
 ) -> list[dict[str, Any]]:
     """The authority's value and the programme median for each period of a kind."""
-    rows = Rollup.objects.filter(period_kind=period_kind, segment="all").values(
-        "authority_id", "period_key", "period_start", "figures", "sample_sizes"
-    )
-    by_period: dict[str, list[Any]] = {}
-    for row in rows:
-        by_period.setdefault(row["period_key"], []).append(row)
     points = []
-    for period_key in sorted(by_period):
-        own_value = None
-        values = []
-        for row in by_period[period_key]:
-            own = row["authority_id"] == viewer.own_authority_id
-            shown, _ = suppress(row["figures"], row["sample_sizes"], is_own_authority=own)
-            values.append(shown.get(figure))
-            if row["authority_id"] == authority.pk:
-                own_value = shown.get(figure)
-        summary = distribution(values, FIGURES[figure].higher_is_better)
+    for period_key, present, own_value in _period_values(
+        figure=figure, period_kind=period_kind, subject_id=authority.pk, viewer=viewer
+    ):
+        summary = distribution(present, FIGURES[figure].higher_is_better)
         points.append(
             {
                 "period": period_key,
@@ -140,3 +146,51 @@ def time_series(
             }
         )
     return points
+
+
+def _period_values(
+    *, figure: str, period_kind: str, subject_id: int, viewer: Viewer
+) -> list[tuple[str, list[float], float | None]]:
+    """Per period: every authority's shown value of one figure (sorted), and the subject's.
+
+    A series reads every authority's row of every month: thousands of rows at
+    programme scale. Picking the one figure out of each JSON document, applying
+    small-number suppression (``privacy.suppression_reason``: a figure with a
+    basis is hidden from everyone but its own authority below the threshold) and
+    grouping by period all happen in PostgreSQL, so Python receives one row per
+    period instead of decoding every document.
+    """
+    basis = FIGURES[figure].basis
+    # The CTE is materialised so that only (authority, period, value) rows are sorted
+    # for the aggregate; otherwise the planner sorts whole rows, JSON documents and all.
+    sql = f"""
+        WITH shown_values AS MATERIALIZED (
+            SELECT authority_id, period_key,
+                   CASE
+                       WHEN %(basis)s::text IS NOT NULL
+                            AND authority_id IS DISTINCT FROM %(viewer)s
+                            AND coalesce((sample_sizes ->> %(basis)s)::int, 0) < %(threshold)s
+                       THEN NULL
+                       ELSE (figures ->> %(figure)s)::float8
+                   END AS shown
+            FROM {Rollup._meta.db_table}
+            WHERE period_kind = %(period_kind)s AND segment = 'all'
+        )
+        SELECT period_key,
+               array_agg(shown ORDER BY shown) FILTER (WHERE shown IS NOT NULL),
+               max(shown) FILTER (WHERE authority_id = %(subject)s)
+        FROM shown_values
+        GROUP BY period_key
+    """
+    params = {
+        "subject": subject_id,
+        "basis": basis,
+        "viewer": viewer.own_authority_id,
+        "threshold": settings.BENCHMARK_SUPPRESSION_THRESHOLD,
+        "figure": figure,
+        "period_kind": period_kind,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return sorted((key, present or [], own) for key, present, own in rows)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from backend.benchmarks.compute import compute_slices
+from backend.benchmarks.compute import Slice, compute_slices
 from backend.benchmarks.models import RefreshRequest, Rollup
 from backend.benchmarks.privacy import pseudonym_for
 from tenants.context import authority_context
@@ -28,20 +29,45 @@ def benchmark_rollup_refresh(*, authority: Authority) -> int:
     now = timezone.now()
     with transaction.atomic():
         Rollup.objects.filter(authority=authority).delete()
-        Rollup.objects.bulk_create(
-            Rollup(
-                authority=authority,
-                period_kind=item.period_kind,
-                period_key=item.period_key,
-                period_start=item.period_start,
-                segment=item.segment,
-                figures=item.figures,
-                sample_sizes=item.sample_sizes,
-                computed_at=now,
-            )
-            for item in slices
-        )
+        _rollups_insert(authority=authority, slices=slices, computed_at=now)
     return len(slices)
+
+
+def _rollups_insert(*, authority: Authority, slices: list[Slice], computed_at: datetime) -> None:
+    """Insert the slices as one JSON document that PostgreSQL unpacks.
+
+    An authority has hundreds of slices, each with two JSON columns; passed as
+    ``bulk_create`` parameters every one of them is escaped separately on the
+    client, which was about half of a full recompute's time at 400 authorities.
+    """
+    document = json.dumps(
+        [
+            {
+                "period_kind": item.period_kind,
+                "period_key": item.period_key,
+                "period_start": item.period_start.isoformat() if item.period_start else None,
+                "segment": item.segment,
+                "figures": item.figures,
+                "sample_sizes": item.sample_sizes,
+            }
+            for item in slices
+        ]
+    )
+    table = Rollup._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table}
+                (authority_id, period_kind, period_key, period_start, segment, figures,
+                 sample_sizes, computed_at)
+            SELECT %s, s.period_kind, s.period_key, s.period_start, s.segment, s.figures,
+                   s.sample_sizes, %s
+            FROM jsonb_to_recordset(%s::jsonb) AS s(
+                period_kind text, period_key text, period_start date, segment text,
+                figures jsonb, sample_sizes jsonb)
+            """,
+            [authority.pk, computed_at, document],
+        )
 
 
 def benchmark_refresh_request(*, authority_id: int) -> None:

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections import Counter
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, connections
+from django.utils import timezone
+
+from backend.benchmarks.scale.seeding import (
+    SLUG_PREFIX,
+    AuthorityReport,
+    AuthoritySpec,
+    already_seeded,
+    authority_seed,
+    authority_specs,
+    catalogue,
+    users_create,
+)
+
+_JOB: dict[str, Any] = {}
+
+
+def _seed_one(spec: AuthoritySpec) -> AuthorityReport:
+    return authority_seed(spec, proposals=_JOB["proposals"], now=_JOB["now"])
+
+
+class Command(BaseCommand):
+    help = (
+        "Build a synthetic programme at scale (authorities named scale-NNNN, two years of "
+        "proposals, assessments, consultations and decisions each). Refuses to run twice."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--authorities", type=int, default=400)
+        parser.add_argument("--proposals", type=int, default=200, help="Per authority.")
+        parser.add_argument("--seed", type=int, default=2026, help="Same seed, same programme.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=2,
+            help="Processes provisioning and filling authorities in parallel (1 = in-process).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        total_started = time.monotonic()
+        if connection.in_atomic_block and options["workers"] != 1:
+            raise CommandError("Inside a transaction (tests) only --workers 1 can see the data.")
+        if not connection.in_atomic_block:
+            started = time.monotonic()
+            # The dev runner migrates only for `run`; a fresh data folder needs the public schema.
+            call_command("migrate_schemas", "--shared", verbosity=0)
+            self.stdout.write(f"Public schema migrated in {time.monotonic() - started:.1f}s")
+        existing = already_seeded()
+        if existing:
+            raise CommandError(
+                f"This database already holds {existing} authorities named {SLUG_PREFIX}*; "
+                "the scale seed runs once per database. Point DEV_DATA_DIR at a fresh folder "
+                "to seed again."
+            )
+        specs = authority_specs(count=options["authorities"], seed=options["seed"])
+        started = time.monotonic()
+        users_create(specs)
+        catalogue()
+        self.stdout.write(
+            f"{2 * len(specs)} users created in {time.monotonic() - started:.1f}s; seeding "
+            f"{len(specs)} authorities x {options['proposals']} proposals "
+            f"with {options['workers']} worker(s) ..."
+        )
+        _JOB.update(proposals=options["proposals"], now=timezone.now())
+
+        phases: Counter[str] = Counter()
+        rows: Counter[str] = Counter()
+        started = time.monotonic()
+        for index, report in enumerate(self._reports(specs, options["workers"]), start=1):
+            phases.update(report.seconds)
+            rows.update(report.rows)
+            if index == len(specs) or index % 10 == 0:
+                self.stdout.write(
+                    f"[{index}/{len(specs)}] {report.slug}: "
+                    f"{time.monotonic() - started:.0f}s elapsed",
+                )
+        wall = time.monotonic() - total_started
+        self.stdout.write("\nRows written: " + ", ".join(f"{k} {v}" for k, v in rows.items()))
+        self.stdout.write(
+            "Time per phase, summed over workers: "
+            + ", ".join(f"{name} {seconds:.1f}s" for name, seconds in phases.items())
+        )
+        self.stdout.write(
+            f"Seeded {len(specs)} authorities x {options['proposals']} proposals in {wall:.1f}s "
+            f"({wall / 60:.1f} min) wall time."
+        )
+
+    def _reports(self, specs: list[AuthoritySpec], workers: int) -> Any:
+        if workers == 1:
+            for spec in specs:
+                yield _seed_one(spec)
+            return
+        # Each forked worker opens its own database connection on first use.
+        connections.close_all()
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap_unordered(_seed_one, specs)

@@ -1,0 +1,237 @@
+"""Build a synthetic programme at scale: many authorities, each with two years of work.
+
+Authorities are provisioned with the normal onboarding service (real schemas,
+real migrations, triggers and all). Their working data is then generated in
+Python and written with ``bulk_create`` in one transaction per authority,
+bypassing the services for speed but producing the rows the services would
+have produced: references from the per-year counter, one transition row per
+lifecycle move with matching ``submitted_at`` / ``decided_at`` /
+``withdrawn_at``, verdicts computed by ``backend.methodology.scoring`` over
+stored answers to methodology 1.0, and consultation results computed by
+``backend.consultations.scoring`` from the stored responses and the officers'
+signed-off verdicts. The pghistory triggers fire on every insert, so the audit
+trail holds an insert event per row.
+
+Not generated: outbox e-mails (the seed sends nothing) and register entries
+(decisions are recorded but not published).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import DatabaseError, connection, transaction
+
+from backend.accounts.models import User
+from backend.benchmarks.scale.bulk_write import SEEDED_TABLES, explicit_timestamps, plan_write
+from backend.benchmarks.scale.lifecycle import HISTORY_DAYS, Plan, catalogue, plan_proposal
+from backend.methodology.models import (
+    MethodologyAdoption,
+)
+from tenants.context import authority_context, use_public_schema
+from tenants.models import Authority, AuthorityKind, AuthorityStatus, Membership, Nation
+from tenants.roles import Role
+from tenants.services import authority_onboard
+
+SLUG_PREFIX = "scale-"
+
+PLACES_A = [
+    "North", "South", "East", "West", "Upper", "Lower", "Great", "Little", "New", "Old",
+    "Kings", "Queens", "Castle", "Market", "Saint", "High", "Long", "Broad", "Mid", "Fair",
+]  # fmt: skip
+PLACES_B = [
+    "ford", "bridge", "field", "wick", "ham", "ton", "bury", "worth", "minster", "dale",
+    "mouth", "stead", "well", "moor", "haven", "brook", "chester", "ley", "combe", "gate",
+]  # fmt: skip
+KIND_WEIGHTS = {
+    AuthorityKind.DISTRICT: 30,
+    AuthorityKind.UNITARY: 20,
+    AuthorityKind.COUNTY: 8,
+    AuthorityKind.METROPOLITAN_BOROUGH: 12,
+    AuthorityKind.LONDON_BOROUGH: 10,
+    AuthorityKind.COMBINED_AUTHORITY: 5,
+    AuthorityKind.NATIONAL_BODY: 3,
+    AuthorityKind.OTHER: 2,
+}
+NATION_WEIGHTS = {
+    Nation.ENGLAND: 80,
+    Nation.SCOTLAND: 9,
+    Nation.WALES: 7,
+    Nation.NORTHERN_IRELAND: 4,
+}
+KIND_LABEL = {
+    AuthorityKind.DISTRICT: "District Council",
+    AuthorityKind.UNITARY: "Council",
+    AuthorityKind.COUNTY: "County Council",
+    AuthorityKind.METROPOLITAN_BOROUGH: "Metropolitan Borough Council",
+    AuthorityKind.LONDON_BOROUGH: "Borough Council",
+    AuthorityKind.COMBINED_AUTHORITY: "Combined Authority",
+    AuthorityKind.NATIONAL_BODY: "Agency",
+    AuthorityKind.OTHER: "Partnership",
+}
+
+
+@dataclass(frozen=True)
+class AuthoritySpec:
+    """One synthetic authority: who it is, and the seed its data is drawn from."""
+
+    index: int
+    slug: str
+    name: str
+    kind: str
+    nation: str
+    population: int | None
+    consents_to_be_named: bool
+    status: str
+    seed: int
+
+    @property
+    def admin_email(self) -> str:
+        return f"admin@{self.slug}.example"
+
+    @property
+    def officer_email(self) -> str:
+        return f"officer@{self.slug}.example"
+
+
+@dataclass
+class AuthorityReport:
+    slug: str
+    seconds: dict[str, float] = field(default_factory=dict)
+    rows: Counter[str] = field(default_factory=Counter)
+
+
+def authority_specs(*, count: int, seed: int) -> list[AuthoritySpec]:
+    """The authorities of a programme of ``count``; the same seed gives the same programme."""
+    rng = random.Random(seed)
+    specs = []
+    used: set[str] = set()
+    for index in range(1, count + 1):
+        kind = rng.choices(list(KIND_WEIGHTS), weights=list(KIND_WEIGHTS.values()))[0]
+        nation = (
+            Nation.UK_WIDE
+            if kind == AuthorityKind.NATIONAL_BODY
+            else rng.choices(list(NATION_WEIGHTS), weights=list(NATION_WEIGHTS.values()))[0]
+        )
+        place = f"{rng.choice(PLACES_A)}{rng.choice(PLACES_B)}"
+        while place in used:
+            place = f"{rng.choice(PLACES_A)}{rng.choice(PLACES_B)}{rng.choice(PLACES_B)}"
+        used.add(place)
+        population = (
+            None
+            if kind in {AuthorityKind.NATIONAL_BODY, AuthorityKind.OTHER}
+            else int(math.exp(rng.uniform(math.log(60_000), math.log(1_500_000))))
+        )
+        specs.append(
+            AuthoritySpec(
+                index=index,
+                slug=f"{SLUG_PREFIX}{index:04d}",
+                name=f"{place} {KIND_LABEL[kind]}",
+                kind=kind,
+                nation=nation,
+                population=population,
+                consents_to_be_named=rng.random() < 0.6,
+                status=AuthorityStatus.PAUSED if rng.random() < 0.03 else AuthorityStatus.ACTIVE,
+                seed=rng.randrange(2**31),
+            )
+        )
+    return specs
+
+
+def already_seeded() -> int:
+    return Authority.objects.filter(schema_name__startswith=SLUG_PREFIX).count()
+
+
+def users_create(specs: list[AuthoritySpec]) -> None:
+    """Every authority's admin and officer, in one insert, with unusable passwords.
+
+    Hashing a password costs a third of a second by design; nobody signs in as
+    these users, so the seed skips it (``set_unusable_password``).
+    """
+    users = []
+    for spec in specs:
+        for email, role in ((spec.admin_email, "admin"), (spec.officer_email, "officer")):
+            user = User(email=email, full_name=f"{spec.name} {role}")
+            user.set_unusable_password()
+            users.append(user)
+    User.objects.bulk_create(users, batch_size=2000, ignore_conflicts=True)
+
+
+# Cached per process (a forked worker loads them once).
+
+
+def authority_provision(spec: AuthoritySpec, *, joined: datetime) -> Authority:
+    """Onboard with the normal service (schema, domain, admin), then the officer and adoption."""
+    for attempt in range(1, 6):
+        try:
+            result = authority_onboard(
+                slug=spec.slug,
+                name=spec.name,
+                kind=spec.kind,
+                admin_email=spec.admin_email,
+                nation=spec.nation,
+                population=spec.population,
+                consents_to_be_named=spec.consents_to_be_named,
+            )
+            break
+        except DatabaseError:
+            # Two workers migrating at once can race on the trigger helper functions that
+            # every schema's migrations CREATE OR REPLACE in the public schema. The schema
+            # is then half-migrated and its authority row not yet written: drop the schema
+            # and onboard again from scratch.
+            if attempt == 5:
+                raise
+            use_public_schema()
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP SCHEMA IF EXISTS "{spec.slug}" CASCADE')
+            time.sleep(0.2 * attempt)
+    authority = result.authority
+    Authority.objects.filter(pk=authority.pk).update(status=spec.status, date_joined=joined.date())
+    authority.status = spec.status
+    officer = User.objects.get(email=spec.officer_email)
+    Membership.objects.get_or_create(
+        user=officer, authority=authority, defaults={"role": Role.OFFICER}
+    )
+    MethodologyAdoption.objects.get_or_create(
+        authority=authority,
+        defaults={"version": catalogue()["version"], "adopted_at": joined},
+    )
+    return authority
+
+
+def authority_seed(spec: AuthoritySpec, *, proposals: int, now: datetime) -> AuthorityReport:
+    """Provision one authority and write its two years of work; return timings and counts."""
+    report = AuthorityReport(slug=spec.slug)
+    rng = random.Random(spec.seed)
+    started = time.monotonic()
+    authority = authority_provision(spec, joined=now - timedelta(days=HISTORY_DAYS + 30))
+    admin_id, officer_id = (
+        User.objects.filter(email=email).values_list("pk", flat=True).get()
+        for email in (spec.admin_email, spec.officer_email)
+    )
+    report.seconds["provision"] = time.monotonic() - started
+
+    started = time.monotonic()
+    plan = Plan()
+    with authority_context(authority):
+        for _ in range(proposals):
+            plan_proposal(plan, rng, now=now, admin_id=admin_id, officer_id=officer_id)
+        report.seconds["generate"] = time.monotonic() - started
+
+        started = time.monotonic()
+        with explicit_timestamps(), transaction.atomic():
+            report.rows.update(plan_write(plan))
+        report.seconds["insert"] = time.monotonic() - started
+
+        started = time.monotonic()
+        if not connection.in_atomic_block:  # ANALYZE is fine in a transaction, but slow in tests
+            with connection.cursor() as cursor:
+                for model in SEEDED_TABLES:
+                    cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+        report.seconds["analyze"] = time.monotonic() - started
+    return report
