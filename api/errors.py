@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, serializers, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -86,7 +87,22 @@ def _validation_summary(fields: dict[str, list[str]]) -> str:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's exception handler, rewritten into the one error shape."""
+    """DRF's exception handler, rewritten into the one error shape, always as JSON.
+
+    A request for ``?format=csv`` or a calendar feed that fails must still get the
+    documented JSON error: a client cannot parse an error out of a CSV row, and a
+    JSON body labelled text/calendar breaks both calendar apps and JSON clients.
+    """
+    response = _error_response(exc, context)
+    request = context.get("request")
+    if response is not None and request is not None:
+        # finalize_response renders with the request's negotiated renderer; override it.
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+    return response
+
+
+def _error_response(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         messages = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -44,10 +44,30 @@ class AwareDateTimeField(serializers.DateTimeField):
 
     def to_internal_value(self, value: Any) -> datetime:
         if isinstance(value, str):
-            parsed = parse_datetime(value.strip())
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:
+                # Well formed but impossible (minute 99, offset +05:60): DRF's own
+                # parsing below reports it as an invalid date-time.
+                parsed = None
             if parsed is not None and parsed.tzinfo is None:
                 self.fail("naive")
         return super().to_internal_value(value)
+
+
+class KeyRelatedField(serializers.SlugRelatedField[Any]):
+    """A SlugRelatedField that refuses NUL characters before querying.
+
+    PostgreSQL cannot compare text containing NUL (0x00) and raises a DataError,
+    so without this a key holding a NUL character is a 500 instead of a 400.
+    """
+
+    default_error_messages = {"null_characters": "Null characters are not allowed."}
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("null_characters")
+        return super().to_internal_value(data)
 
 
 class RejectUnknownFieldsMixin:

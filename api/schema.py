@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.openapi import AutoSchema
 
 SURFACES = {
     "programme": "api.surfaces.programme",
@@ -59,11 +60,34 @@ ERROR_SCHEMA: dict[str, Any] = {
 }
 
 
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+
+
+class RateLimitedAutoSchema(AutoSchema):
+    """Documents the 429 that a view with throttle classes can answer.
+
+    Only a few views are rate limited (sign-in, the public consultation links),
+    so the 429 is added per view rather than to every operation.
+    """
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
+        if operation is not None and getattr(self.view, "throttle_classes", None):
+            operation.setdefault("responses", {}).setdefault(
+                "429",
+                {
+                    "description": "Too many requests: retry after `context.retry_after_seconds`.",
+                    "content": {"application/json": {"schema": ERROR_REF}},
+                },
+            )
+        return operation
+
+
 def add_error_responses(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
     """Reference the one error shape from every operation's 4xx responses."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("Error", ERROR_SCHEMA)
-    ref = {"$ref": "#/components/schemas/Error"}
+    ref = ERROR_REF
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
             responses = operation.setdefault("responses", {})

@@ -21,7 +21,8 @@ from rest_framework.response import Response
 
 from api.base import AuthorityViewSet
 from api.errors import ErrorSerializer
-from api.fields import AwareDateTimeField
+from api.fields import AwareDateTimeField, KeyRelatedField
+from api.filters import UTCDateTimeFilter
 from api.renderers import CalendarRenderer
 from backend.accounts.models import User
 from backend.consultations import selectors
@@ -146,7 +147,7 @@ class ConsultationSerializer(serializers.ModelSerializer[Consultation]):
 class ConsultationDetailsSerializer(serializers.Serializer[Any]):
     """Fields a person may set on create and (all optional) on update."""
 
-    method = serializers.SlugRelatedField(
+    method = KeyRelatedField(
         slug_field="key", queryset=EngagementMethod.objects.all(), required=False
     )
     title = serializers.CharField(max_length=200, required=False)
@@ -173,7 +174,7 @@ class ConsultationDetailsSerializer(serializers.Serializer[Any]):
 
 class ConsultationCreateSerializer(ConsultationDetailsSerializer):
     proposal = serializers.PrimaryKeyRelatedField(queryset=Proposal.objects.all())
-    method = serializers.SlugRelatedField(slug_field="key", queryset=EngagementMethod.objects.all())
+    method = KeyRelatedField(slug_field="key", queryset=EngagementMethod.objects.all())
     title = serializers.CharField(max_length=200)
     starts_at = AwareDateTimeField()
     ends_at = AwareDateTimeField()
@@ -247,8 +248,8 @@ class CalendarFeedSerializer(serializers.Serializer[Any]):
 class ConsultationFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ConsultationStatus.choices)
     method = django_filters.CharFilter(field_name="method__key")
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = UTCDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = UTCDateTimeFilter(field_name="starts_at", lookup_expr="lt")
     title = django_filters.CharFilter(lookup_expr="icontains")
 
     class Meta:

@@ -16,6 +16,7 @@ from api.actor import actor_of
 from api.authority.decision_serializers import DecisionSerializer
 from api.base import AuthorityViewSet
 from api.errors import ErrorSerializer
+from api.filters import UTCDateTimeFilter
 from backend.decisions.models import Decision, DecisionOutcome
 from backend.decisions.selectors import decision_list
 from backend.decisions.services import decision_publish, decision_unpublish
@@ -24,8 +25,8 @@ from backend.decisions.services import decision_publish, decision_unpublish
 class DecisionFilterSet(django_filters.FilterSet):
     outcome = django_filters.MultipleChoiceFilter(choices=DecisionOutcome.choices)
     published = django_filters.BooleanFilter()
-    decided_from = django_filters.IsoDateTimeFilter(field_name="decided_at", lookup_expr="gte")
-    decided_to = django_filters.IsoDateTimeFilter(field_name="decided_at", lookup_expr="lte")
+    decided_from = UTCDateTimeFilter(field_name="decided_at", lookup_expr="gte")
+    decided_to = UTCDateTimeFilter(field_name="decided_at", lookup_expr="lte")
 
     class Meta:
         model = Decision

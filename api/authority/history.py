@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import AuthorityViewSet
+from api.filters import UTCDateTimeFilter
 from backend.audit.selectors import HISTORY_MODELS, history_list, history_users
 from tenants.roles import ADMINS
 
@@ -62,8 +63,8 @@ class HistoryFilterSet(django_filters.FilterSet):
         field_name="pgh_label",
         choices=[("insert", "insert"), ("update", "update"), ("delete", "delete")],
     )
-    at_from = django_filters.IsoDateTimeFilter(field_name="pgh_created_at", lookup_expr="gte")
-    at_to = django_filters.IsoDateTimeFilter(field_name="pgh_created_at", lookup_expr="lte")
+    at_from = UTCDateTimeFilter(field_name="pgh_created_at", lookup_expr="gte")
+    at_to = UTCDateTimeFilter(field_name="pgh_created_at", lookup_expr="lte")
 
     class Meta:
         model = pghistory.models.Events

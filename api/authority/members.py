@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import AuthorityAPIView, AuthorityViewSet
+from api.errors import ErrorSerializer
 from api.programme.authorities import AuthoritySerializer
 from tenants.models import Authority, Membership
 from tenants.roles import ADMINS, AUTHORITY_ROLE_CHOICES
@@ -57,6 +58,9 @@ class CurrentAuthorityView(AuthorityAPIView):
         return Response(AuthoritySerializer(authority).data)
 
 
+@extend_schema_view(
+    destroy=extend_schema(responses={204: None, 409: ErrorSerializer}),
+)
 class MemberViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, AuthorityViewSet
 ):
@@ -72,7 +76,10 @@ class MemberViewSet(
     def get_queryset(self) -> QuerySet[Membership]:
         return membership_list(authority=self.request._request.tenant)  # type: ignore[attr-defined]
 
-    @extend_schema(request=MemberCreateSerializer, responses={201: MemberCreatedSerializer})
+    @extend_schema(
+        request=MemberCreateSerializer,
+        responses={201: MemberCreatedSerializer, 409: ErrorSerializer},
+    )
     def create(self, request: Request) -> Response:
         data = MemberCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -83,7 +90,9 @@ class MemberViewSet(
         }
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=MemberRoleSerializer, responses={200: MemberSerializer})
+    @extend_schema(
+        request=MemberRoleSerializer, responses={200: MemberSerializer, 409: ErrorSerializer}
+    )
     def partial_update(self, request: Request, pk: str) -> Response:
         data = MemberRoleSerializer(data=request.data)
         data.is_valid(raise_exception=True)

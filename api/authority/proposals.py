@@ -27,6 +27,7 @@ from api.authority.proposal_serializers import (
 from api.base import AuthorityViewSet
 from api.csv_export import csv_stream
 from api.errors import ErrorSerializer
+from api.filters import UTCDateTimeFilter
 from backend.decisions.services import decision_record
 from backend.proposals.models import LegalGateway, Proposal, ProposalStatus, ServiceArea
 from backend.proposals.selectors import (
@@ -59,10 +60,10 @@ class ProposalFilterSet(django_filters.FilterSet):
     )
     legal_gateway = django_filters.ChoiceFilter(choices=LegalGateway.choices)
     owner = django_filters.NumberFilter(field_name="owner_id", help_text="Owner's user id.")
-    created_from = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_to = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
-    submitted_from = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
-    submitted_to = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="lte")
+    created_from = UTCDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_to = UTCDateTimeFilter(field_name="created_at", lookup_expr="lte")
+    submitted_from = UTCDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
+    submitted_to = UTCDateTimeFilter(field_name="submitted_at", lookup_expr="lte")
     search = django_filters.CharFilter(
         method="filter_search", help_text="Words in the title or the reference."
     )

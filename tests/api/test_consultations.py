@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
-from backend.consultations.models import Participant
+from backend.consultations.models import Consultation, Participant
 from tenants.context import authority_context
 from tenants.roles import Role
 from tests.consultations.factories import make_consultation, make_participant, make_proposal
@@ -78,6 +78,51 @@ def test_naive_times_and_reversed_times_are_refused(authority_a, make_member, pr
         format="json",
     )
     assert reversed_times.status_code == 400 and "ends_at" in reversed_times.json()["fields"]
+
+
+@pytest.mark.parametrize("bad_time", ["2024-01-01T12:99:00Z", "2027-01-01T10:00:00+24:00"])
+def test_an_impossible_time_is_a_400_and_writes_nothing(
+    bad_time, authority_a, make_member, proposal_a
+):
+    client = make_member(authority_a, Role.OFFICER).client(authority_a)
+    response = client.post(
+        "/api/v1/consultations", _payload(proposal_a, starts_at=bad_time), format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["starts_at"]
+    with authority_context(authority_a):
+        assert not Consultation.objects.exists()
+
+
+def test_an_impossible_time_on_reschedule_is_a_400(authority_a, make_member, proposal_a):
+    client = make_member(authority_a, Role.OFFICER).client(authority_a)
+    created = client.post("/api/v1/consultations", _payload(proposal_a), format="json").json()
+    response = client.post(
+        f"/api/v1/consultations/{created['id']}/reschedule",
+        {"starts_at": "2030-01-01T10:00:00Z", "ends_at": "2030-01-01T25:00:00Z"},
+        format="json",
+    )
+    assert response.status_code == 400 and list(response.json()["fields"]) == ["ends_at"]
+    with authority_context(authority_a):
+        assert Consultation.objects.get().starts_at.isoformat() == created["starts_at"].replace(
+            "Z", "+00:00"
+        )
+
+
+def test_a_method_key_with_a_nul_character_is_a_400_and_changes_nothing(
+    authority_a, make_member, proposal_a
+):
+    client = make_member(authority_a, Role.OFFICER).client(authority_a)
+    created = client.post("/api/v1/consultations", _payload(proposal_a), format="json").json()
+    response = client.patch(
+        f"/api/v1/consultations/{created['id']}",
+        {"method": "workshop\x00", "title": "Renamed"},
+        format="json",
+    )
+    assert response.status_code == 400 and list(response.json()["fields"]) == ["method"]
+    with authority_context(authority_a):
+        unchanged = Consultation.objects.select_related("method").get()
+    assert (unchanged.method.key, unchanged.title) == ("focus_group", created["title"])
 
 
 def test_illegal_transition_answers_409_listing_the_allowed_ones(

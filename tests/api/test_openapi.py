@@ -33,6 +33,41 @@ def test_spec_is_valid_and_documents_the_error_shape(surface):
             assert "404" in operation["responses"], f"{method} {path} has no documented 404"
 
 
+@pytest.mark.parametrize(
+    ("surface", "path", "method"),
+    [
+        ("authority", "/api/v1/auth/login", "post"),
+        ("public", "/api/v1/public/invitations/{token}", "get"),
+        ("public", "/api/v1/public/open-surveys/{token}", "post"),
+        ("public", "/api/v1/public/calendars/{token}", "get"),
+    ],
+)
+def test_rate_limited_operations_document_their_429(surface, path, method):
+    spec = yaml.safe_load((OPENAPI / f"{surface}.yaml").read_text())
+    response = spec["paths"][path][method]["responses"]["429"]
+    assert response["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+
+
+def test_unthrottled_operations_do_not_document_a_429():
+    spec = yaml.safe_load((OPENAPI / "authority.yaml").read_text())
+    assert "429" not in spec["paths"]["/api/v1/proposals"]["post"]["responses"]
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [
+        ("/api/v1/members", "post"),
+        ("/api/v1/members/{id}", "patch"),
+        ("/api/v1/members/{id}", "delete"),
+    ],
+)
+def test_member_conflicts_are_documented(path, method):
+    spec = yaml.safe_load((OPENAPI / "authority.yaml").read_text())
+    assert "409" in spec["paths"][path][method]["responses"]
+
+
 def test_swagger_ui_is_served_offline(anonymous):
     response = anonymous(None).get("/api/docs/")
     assert response.status_code == 200

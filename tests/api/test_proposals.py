@@ -160,6 +160,26 @@ def test_filters_narrow_the_list(authority_a, officer):
     assert [p["id"] for p in by_text] == [housing.pk]
 
 
+def test_a_time_filter_with_an_offset_postgresql_refuses_is_compared_in_utc(authority_a, officer):
+    # Python takes offsets up to ±23:59, PostgreSQL only ±15:59; this used to be a 500.
+    with authority_context(authority_a):
+        proposal = make_proposal(authority_a, officer.user)
+    client = officer.client(authority_a)
+    since = client.get("/api/v1/proposals", {"created_from": "2000-01-01T00:00:00-22:39"})
+    assert since.status_code == 200
+    assert [p["id"] for p in since.json()["results"]] == [proposal.pk]
+    until = client.get("/api/v1/proposals", {"submitted_to": "0209-08-24T13:35:33-22:39"})
+    assert until.status_code == 200 and until.json()["results"] == []
+
+
+def test_a_time_filter_before_year_one_in_utc_is_a_400(authority_a, officer):
+    response = officer.client(authority_a).get(
+        "/api/v1/proposals", {"created_from": "0001-01-01T00:00:00+05:00"}
+    )
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["created_from"]
+
+
 def _list_queries(client, count):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(f"/api/v1/proposals?page_size={count}")

@@ -188,6 +188,20 @@ def test_odd_tokens_are_404_not_500(client, path):
     assert getattr(client, method)(path, ANSWERS, format="json").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/public/calendars/0?format=ics",
+        "/api/v1/public/calendars/0/consultations/0?format=ics",
+    ],
+)
+def test_a_calendar_feed_that_fails_answers_in_the_json_error_shape(client, path):
+    response = client.get(path, HTTP_ACCEPT="text/calendar")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_found"
+
+
 def test_answers_before_the_consultation_opens_are_409(client, authority_a):
     with authority_context(authority_a):
         participant = make_participant(make_consultation())

@@ -138,6 +138,13 @@ def test_distribution_chart_is_svg(make_member, programme):
     assert b"<svg" in response.content
 
 
+def test_a_csv_request_that_fails_answers_in_the_json_error_shape(anonymous, programme):
+    response = anonymous(None).get("/api/v1/benchmarks/authorities", {"format": "csv"})
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_authenticated"
+
+
 def test_csv_export_of_the_table(make_member, programme):
     client = make_member(None, Role.OBSERVER).client(None)
     response = client.get("/api/v1/benchmarks/authorities", {"format": "csv"})
