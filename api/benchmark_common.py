@@ -6,12 +6,19 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
+from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
+from api.renderers import CSVRenderer
 from backend.benchmarks.figures import FIGURES
 from backend.benchmarks.selectors import AuthorityFigures, figure_distributions
 from backend.benchmarks.stats import Distribution
 from tenants.models import AuthorityKind, Nation
+
+# Every benchmark table also answers ?format=csv; charts are documented as SVG bodies.
+RENDERERS = [JSONRenderer, CSVRenderer, BrowsableAPIRenderer]
+SVG = {(200, "image/svg+xml"): OpenApiTypes.BINARY}
 
 PERIOD_PATTERN = re.compile(r"^(all|\d{4}-Q[1-4]|\d{4}-(0[1-9]|1[0-2]))$")
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import AuthorityAPIView
 from api.benchmark_common import (
+    RENDERERS,
+    SVG,
     ComparisonSerializer,
     DistributionChartQuerySerializer,
     SliceQuerySerializer,
@@ -22,7 +22,6 @@ from api.benchmark_common import (
     identity,
     query_params,
 )
-from api.renderers import CSVRenderer
 from backend.benchmarks.charts import distribution_svg, timeseries_svg
 from backend.benchmarks.figures import FIGURES
 from backend.benchmarks.privacy import Viewer
@@ -34,8 +33,6 @@ from backend.benchmarks.selectors import (
 )
 from tenants.models import Authority
 
-RENDERERS = [JSONRenderer, CSVRenderer, BrowsableAPIRenderer]
-SVG = {(200, "image/svg+xml"): OpenApiTypes.BINARY}
 NO_FIGURES_YET = (
     "No figures yet for this period and filter; they are refreshed after each decision "
     "and consultation result, and nightly."

@@ -4,15 +4,15 @@ see pseudonyms for authorities that did not consent to be named)."""
 from __future__ import annotations
 
 from django.http import HttpResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import ProgrammeAPIView
 from api.benchmark_common import (
+    RENDERERS,
+    SVG,
     AuthorityFiguresSerializer,
     CatalogueSerializer,
     ComparisonSerializer,
@@ -30,7 +30,6 @@ from api.benchmark_common import (
 )
 from api.pagination import paginated, paginated_response
 from api.permissions import is_coordinator
-from api.renderers import CSVRenderer
 from backend.benchmarks.charts import distribution_svg, timeseries_svg
 from backend.benchmarks.figures import FIGURES
 from backend.benchmarks.privacy import Viewer
@@ -42,9 +41,6 @@ from backend.benchmarks.selectors import (
     time_series,
 )
 from tenants.models import Authority
-
-RENDERERS = [JSONRenderer, CSVRenderer, BrowsableAPIRenderer]
-SVG = {(200, "image/svg+xml"): OpenApiTypes.BINARY}
 
 
 def _viewer(request: Request) -> Viewer:
