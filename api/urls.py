@@ -44,6 +44,7 @@ from api.public.consultations import (
 from api.public.directory import PublicAuthorityViewSet
 from api.public.engagement import EngagementMethodViewSet
 from api.public.register import RegisterEntryViewSet
+from api.webhooks import ProgrammeWebhookEndpointViewSet, WebhookEndpointViewSet
 
 
 class Router(DefaultRouter):
@@ -68,6 +69,7 @@ programme_router.register(
     QuestionViewSet,
     basename="methodology-question",
 )
+programme_router.register("webhooks", ProgrammeWebhookEndpointViewSet, basename="programme-webhook")
 programme_urls = [
     *programme_router.urls,
     path("benchmarks/figures", BenchmarkCatalogueView.as_view(), name="benchmark-figures"),
@@ -105,6 +107,7 @@ authority_router.register(
 authority_router.register("assessments", AssessmentViewSet, basename="assessment")
 authority_router.register("consultations", ConsultationViewSet, basename="consultation")
 authority_router.register("participants", ParticipantViewSet, basename="participant")
+authority_router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 authority_urls = [
     path("authority", CurrentAuthorityView.as_view(), name="current-authority"),
     path("methodology", MethodologyInUseView.as_view(), name="methodology-in-use"),

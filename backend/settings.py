@@ -68,6 +68,7 @@ SHARED_APPS = [
     "backend.register",
     "backend.methodology",
     "backend.engagement",
+    "backend.webhooks",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -261,6 +262,20 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@publicbenefit
 BENCHMARK_SUPPRESSION_THRESHOLD = env_int("BENCHMARK_SUPPRESSION_THRESHOLD", 5)
 # A burst of changes to one authority causes one refresh, this long after the last.
 BENCHMARK_REFRESH_SETTLE_SECONDS = env_int("BENCHMARK_REFRESH_SETTLE_SECONDS", 30)
+
+# Webhooks: delivery timeout, retries (exponential backoff from the base delay,
+# capped at 6 hours), how many failed attempts in a row switch an endpoint off,
+# how often beat sweeps for due retries. Only https and public addresses may
+# receive deliveries unless WEBHOOK_ALLOW_HTTP / WEBHOOK_ALLOWED_NETWORKS say so.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 20)
+WEBHOOK_SWEEP_SECONDS = env_int("WEBHOOK_SWEEP_SECONDS", 30)
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP")
+WEBHOOK_ALLOWED_NETWORKS = [
+    network for network in os.environ.get("WEBHOOK_ALLOWED_NETWORKS", "").split(",") if network
+]
 
 LOGGING = {
     "version": 1,

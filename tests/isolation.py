@@ -137,3 +137,24 @@ def plant_consultation(authority: Authority) -> None:
         )
         if index == 1:
             consultation_close(consultation=consultation)
+
+
+@planter
+def plant_webhook_endpoint(authority: Authority) -> None:
+    """An endpoint and a delivery of B's: A's admins must never see either."""
+    from backend.webhooks.models import WebhookDelivery, WebhookEndpoint
+    from backend.webhooks.signing import secret_new
+
+    endpoint = WebhookEndpoint.objects.create(
+        authority=authority,
+        url=f"https://8.8.8.8/{MARKER}",
+        description=MARKER,
+        events=["proposal.moved"],
+        secret=secret_new(),
+    )
+    WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        message_id=f"evt_{MARKER}",
+        event_type="proposal.moved",
+        payload={"data": {"reference": MARKER}},
+    )

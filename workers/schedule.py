@@ -20,6 +20,8 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "consultations.sweep_all",
         "schedule": float(settings.CONSULTATION_SWEEP_SECONDS),
     },
+    # Retries webhook deliveries that are due (one relay task per endpoint).
+    "webhooks-sweep": {"task": "webhooks.sweep", "schedule": float(settings.WEBHOOK_SWEEP_SECONDS)},
     # Erases participants' contact details once the retention period is over.
     "consultations-retention": {
         "task": "consultations.retention_all",

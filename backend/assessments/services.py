@@ -18,6 +18,7 @@ from backend.accounts.models import User
 from backend.assessments.models import OPEN_STATUSES, Answer, Assessment, AssessmentStatus
 from backend.assessments.transitions import ASSESSMENT_TRANSITIONS
 from backend.core.errors import Conflict
+from backend.core.events import EventName, announce
 from backend.methodology import scoring
 from backend.methodology.models import AnswerType, Criterion, Question
 from backend.methodology.services import methodology_version_for
@@ -229,6 +230,12 @@ def assessment_sign_off(*, assessment: Assessment, actor: User) -> Assessment:
     assessment.signed_off_at = timezone.now()
     with pghistory.context(user=actor.pk):
         assessment.save()
+    announce(
+        EventName.ASSESSMENT_SIGNED_OFF,
+        assessment_id=assessment.pk,
+        proposal_id=assessment.proposal_id,
+        methodology_version_id=assessment.methodology_version_id,
+    )
     return assessment
 
 

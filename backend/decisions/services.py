@@ -8,12 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.accounts.models import User
-from backend.benchmarks.services import benchmark_refresh_request
 from backend.core.errors import Conflict
+from backend.core.events import EventName, announce
 from backend.decisions.models import Decision, DecisionOutcome
 from backend.proposals.models import Proposal
 from backend.proposals.services import proposal_mark_decided
-from backend.register.services import register_entry_publish, register_entry_unpublish
 from tenants.context import current_authority_id
 from tenants.models import Authority
 
@@ -38,9 +37,7 @@ def decision_record(
         # The move locks the proposal row, so two decisions cannot race past this check.
         decided = proposal_mark_decided(proposal=proposal, actor=actor)
         assert decided.decided_at is not None  # set by the move to decided
-        # The benchmark figures change with every decision; the sweeper batches refreshes.
-        benchmark_refresh_request(authority_id=current_authority_id())
-        return Decision.objects.create(
+        decision = Decision.objects.create(
             proposal=decided,
             outcome=outcome,
             rationale=rationale,
@@ -50,11 +47,26 @@ def decision_record(
             decided_by=actor,
             decided_at=decided.decided_at,
         )
+        announce(
+            EventName.DECISION_RECORDED,
+            decision_id=decision.pk,
+            proposal_id=decided.pk,
+            outcome=decision.outcome,
+        )
+        return decision
+
+
+def _require_current(authority: Authority) -> None:
+    # The register copy is filed under the authority the connection points at;
+    # refuse a caller that believes it is acting for another one.
+    if authority.pk != current_authority_id():
+        raise Conflict("The decision belongs to another authority.", code="wrong_authority")
 
 
 @transaction.atomic
 def decision_publish(*, authority: Authority, decision: Decision, actor: User) -> Decision:
-    """Publish a decision: mark it and copy its public fields into the register."""
+    """Publish a decision: mark it and announce it (the register copies its public fields)."""
+    _require_current(authority)
     with pghistory.context(user=actor.pk):
         locked = Decision.objects.select_for_update().select_related("proposal").get(pk=decision.pk)
         if locked.published:
@@ -62,13 +74,17 @@ def decision_publish(*, authority: Authority, decision: Decision, actor: User) -
         locked.published = True
         locked.published_at = timezone.now()
         locked.save(update_fields=["published", "published_at"])
-        register_entry_publish(authority=authority, decision=locked)
+        # The register copies the public fields in this same transaction.
+        announce(
+            EventName.DECISION_PUBLISHED, decision_id=locked.pk, proposal_id=locked.proposal_id
+        )
     return locked
 
 
 @transaction.atomic
 def decision_unpublish(*, authority: Authority, decision: Decision, actor: User) -> Decision:
     """Take a decision off the register; it stays recorded in the authority."""
+    _require_current(authority)
     with pghistory.context(user=actor.pk):
         locked = Decision.objects.select_for_update().get(pk=decision.pk)
         if not locked.published:
@@ -76,5 +92,7 @@ def decision_unpublish(*, authority: Authority, decision: Decision, actor: User)
         locked.published = False
         locked.published_at = None
         locked.save(update_fields=["published", "published_at"])
-        register_entry_unpublish(authority=authority, decision=locked)
+        announce(
+            EventName.DECISION_UNPUBLISHED, decision_id=locked.pk, proposal_id=locked.proposal_id
+        )
     return locked

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.core.errors import Conflict, InvalidTransition
+from backend.core.events import EventName, announce
 from backend.proposals.models import (
     DataCategory,
     Partner,
@@ -219,6 +220,13 @@ def _move(
             locked.withdrawn_at = now
             changed.append("withdrawn_at")
         locked.save(update_fields=changed)
+    announce(
+        EventName.PROPOSAL_MOVED,
+        proposal_id=locked.pk,
+        reference=locked.reference,
+        from_status=current,
+        to_status=to,
+    )
     return locked
 
 

@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.accounts.models import User
-from backend.benchmarks.services import benchmark_refresh_request
 from backend.consultations import selectors
 from backend.consultations.models import (
     Consultation,
@@ -36,10 +35,11 @@ from backend.consultations.services.outbox import (
 from backend.consultations.tokens import new_salt, open_link_token, token_digest
 from backend.consultations.transitions import CONSULTATION_TRANSITIONS
 from backend.core.errors import Conflict
+from backend.core.events import EventName, announce
 from backend.engagement.models import EngagementMethod
 from backend.proposals.models import Proposal, ProposalStatus
 from backend.proposals.services import proposal_start_consultation
-from tenants.context import current_authority_id, require_authority_schema
+from tenants.context import require_authority_schema
 from tenants.models import Membership
 from tenants.roles import ENGAGEMENT_STAFF
 
@@ -218,6 +218,11 @@ def _open(consultation: Consultation, now: datetime) -> None:
     consultation.status = S.OPEN
     consultation.opened_at = now
     consultation.save(update_fields=["status", "opened_at", "updated_at"])
+    announce(
+        EventName.CONSULTATION_OPENED,
+        consultation_id=consultation.pk,
+        proposal_id=consultation.proposal_id,
+    )
     # The first consultation to open takes its proposal into consultation; later
     # ones (a second workshop) find it there already.
     proposal = consultation.proposal
@@ -239,7 +244,11 @@ def _close(consultation: Consultation, now: datetime) -> None:
     consultation.closed_at = now
     consultation.save(update_fields=["status", "closed_at", "updated_at"])
     result_compute(consultation=consultation)
-    benchmark_refresh_request(authority_id=current_authority_id())
+    announce(
+        EventName.CONSULTATION_CLOSED,
+        consultation_id=consultation.pk,
+        proposal_id=consultation.proposal_id,
+    )
     owner_id = consultation.proposal.owner_id or consultation.proposal.created_by_id
     if owner_id is not None:
         outbox_queue_for_user(
@@ -264,6 +273,11 @@ def consultation_publish_results(*, consultation: Consultation) -> Consultation:
     consultation.status = S.RESULTS_PUBLISHED
     consultation.results_published_at = timezone.now()
     consultation.save(update_fields=["status", "results_published_at", "updated_at"])
+    announce(
+        EventName.CONSULTATION_RESULTS_PUBLISHED,
+        consultation_id=consultation.pk,
+        proposal_id=consultation.proposal_id,
+    )
     responders = Participant.objects.filter(
         consultation=consultation, response__isnull=False, erased_at__isnull=True
     ).exclude(email="")

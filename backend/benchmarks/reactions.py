@@ -1,0 +1,14 @@
+"""The benchmarks' reactions: a decision or a closed consultation changes an authority's figures."""
+
+from __future__ import annotations
+
+from backend.benchmarks.services import benchmark_refresh_request
+from backend.core.events import DomainEvent, EventName, Phase, subscribe
+
+
+@subscribe(EventName.DECISION_RECORDED, EventName.CONSULTATION_CLOSED, phase=Phase.WITH_CHANGE)
+def request_refresh(event: DomainEvent) -> None:
+    # Written with the change, so a refresh is never asked for a change that
+    # rolled back; the sweeper batches requests until the figures settle.
+    if event.authority_id is not None:
+        benchmark_refresh_request(authority_id=event.authority_id)
