@@ -33,6 +33,8 @@ from api.programme.benchmarks import (
     BenchmarkTimeSeriesChartView,
     BenchmarkTimeSeriesView,
 )
+from api.programme.enrolment import EnrolmentViewSet, WorkshopViewSet
+from api.programme.funding import FundingEntryViewSet, FundingPositionView
 from api.programme.methodology import MethodologyVersionViewSet, QuestionViewSet
 from api.public.consultations import (
     CalendarFeedView,
@@ -70,8 +72,12 @@ programme_router.register(
     basename="methodology-question",
 )
 programme_router.register("webhooks", ProgrammeWebhookEndpointViewSet, basename="programme-webhook")
+programme_router.register("workshops", WorkshopViewSet, basename="workshop")
+programme_router.register("enrolments", EnrolmentViewSet, basename="enrolment")
+programme_router.register("funding/entries", FundingEntryViewSet, basename="funding-entry")
 programme_urls = [
     *programme_router.urls,
+    path("funding/position", FundingPositionView.as_view(), name="funding-position"),
     path("benchmarks/figures", BenchmarkCatalogueView.as_view(), name="benchmark-figures"),
     path("benchmarks/authorities", BenchmarkTableView.as_view(), name="benchmark-table"),
     path(

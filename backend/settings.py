@@ -69,6 +69,7 @@ SHARED_APPS = [
     "backend.methodology",
     "backend.engagement",
     "backend.webhooks",
+    "backend.programme",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",

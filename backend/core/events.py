@@ -49,6 +49,7 @@ class EventName(enum.StrEnum):
     ASSESSMENT_SIGNED_OFF = "assessment.signed_off"
     CONSULTATION_OPENED = "consultation.opened"
     CONSULTATION_CLOSED = "consultation.closed"
+    CONSULTATION_COSTS_CHANGED = "consultation.costs_changed"
     CONSULTATION_RESULTS_PUBLISHED = "consultation.results_published"
     DECISION_RECORDED = "decision.recorded"
     DECISION_PUBLISHED = "decision.published"

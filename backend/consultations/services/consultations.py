@@ -178,6 +178,11 @@ def _refresh_result_costs(consultation: Consultation) -> None:
     result.actual_cost = consultation.actual_cost
     result.cost_per_participant = cost_per_participant(consultation.actual_cost, result.responded)
     result.save(update_fields=["actual_cost", "cost_per_participant"])
+    announce(
+        EventName.CONSULTATION_COSTS_CHANGED,
+        consultation_id=consultation.pk,
+        proposal_id=consultation.proposal_id,
+    )
 
 
 def _require_scheduled(consultation: Consultation, what: str) -> None:

@@ -1,0 +1,163 @@
+"""Programme host: the funding ledger and the programme's funding position (coordinators only).
+
+Both answer ``?format=csv`` (or ``Accept: text/csv``) for the finance team's spreadsheets.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.actor import actor_of
+from api.base import ProgrammeAPIView, ProgrammeViewSet
+from api.renderers import CSVRenderer
+from backend.programme.models import FunderKind, FundingEntry, FundingEntryKind
+from backend.programme.selectors import FundingLine, funding_entry_list, funding_position
+from backend.programme.services import funding_entry_record
+from tenants.models import Authority
+from tenants.roles import COORDINATORS
+
+RENDERERS = [JSONRenderer, CSVRenderer]
+
+
+def money(**options: Any) -> serializers.DecimalField:
+    """Pounds and pence, as a JSON string (exact, unlike a float)."""
+    return serializers.DecimalField(max_digits=12, decimal_places=2, **options)
+
+
+class FundingEntrySerializer(serializers.ModelSerializer[FundingEntry]):
+    authority: serializers.SlugRelatedField[Authority] = serializers.SlugRelatedField(
+        slug_field="schema_name", read_only=True, allow_null=True
+    )
+    recorded_by = serializers.IntegerField(source="recorded_by_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = FundingEntry
+        fields = [
+            "id",
+            "kind",
+            "funder_kind",
+            "authority",
+            "funder_name",
+            "amount",
+            "on",
+            "note",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+
+class FundingEntryInputSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=FundingEntryKind.choices)
+    amount = money(help_text="Pounds; a negative amount corrects an earlier entry (note required).")
+    on = serializers.DateField(help_text="The day the money was pledged or received.")
+    authority = serializers.SlugRelatedField(
+        slug_field="schema_name",
+        queryset=Authority.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="A participating authority's slug; or give funder_name for another funder.",
+    )
+    funder_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class FundingEntryFilterSet(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=FundingEntryKind.choices)
+    funder_kind = django_filters.ChoiceFilter(choices=FunderKind.choices)
+    authority = django_filters.CharFilter(field_name="authority__schema_name")
+    on_from = django_filters.DateFilter(field_name="on", lookup_expr="gte")
+    on_to = django_filters.DateFilter(field_name="on", lookup_expr="lte")
+
+    class Meta:
+        model = FundingEntry
+        fields = ["kind", "funder_kind", "authority"]
+
+
+class FundingEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProgrammeViewSet):
+    """The ledger: pledges and receipts from authorities and other funders. Append-only:
+    correct a line with a further, negative entry."""
+
+    serializer_class = FundingEntrySerializer
+    queryset = FundingEntry.objects.none()  # for the schema generator; see get_queryset
+    filterset_class = FundingEntryFilterSet
+    renderer_classes = RENDERERS
+    read_roles = COORDINATORS
+    write_roles = COORDINATORS
+    lookup_value_regex = r"\d+"
+    ordering_fields = ["on", "amount", "recorded_at"]
+    ordering = ["-on", "-id"]
+
+    def get_queryset(self) -> QuerySet[FundingEntry]:
+        return funding_entry_list()
+
+    @extend_schema(request=FundingEntryInputSerializer, responses={201: FundingEntrySerializer})
+    def create(self, request: Request) -> Response:
+        data = FundingEntryInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = funding_entry_record(actor=actor_of(request), **data.validated_data)
+        return Response(FundingEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class FundingLineSerializer(serializers.Serializer[FundingLine]):
+    authority = serializers.SerializerMethodField()
+    funder_name = serializers.SerializerMethodField()
+    pledged = money()
+    received = money()
+    outstanding = money()
+    consultation_costs = money()
+    participants = serializers.IntegerField()
+    proposals_consulted = serializers.IntegerField()
+
+    def get_authority(self, line: FundingLine) -> str | None:
+        return line.authority.schema_name if line.authority else None
+
+    def get_funder_name(self, line: FundingLine) -> str:
+        return line.authority.name if line.authority else line.funder_name
+
+
+class FundingPositionSerializer(serializers.Serializer[Any]):
+    pledged = money()
+    received = money()
+    outstanding = money(help_text="Pledged but not yet received.")
+    consultation_costs = money(
+        help_text="Actual costs of every closed consultation in the programme."
+    )
+    balance = money(help_text="Received minus consultation costs.")
+    participants = serializers.IntegerField(help_text="People who responded, all consultations.")
+    proposals_consulted = serializers.IntegerField()
+    cost_per_participant = money(allow_null=True)
+    cost_per_proposal = money(allow_null=True)
+    lines = FundingLineSerializer(many=True)
+
+
+class FundingPositionQuerySerializer(serializers.Serializer[Any]):
+    on_or_before = serializers.DateField(required=False, help_text="The position on this day.")
+
+
+class FundingPositionView(ProgrammeAPIView):
+    """The programme's funding position: money in and promised, consultation costs, balance,
+    cost per participant and per proposal, and one line per funder (CSV: the lines)."""
+
+    renderer_classes = RENDERERS
+    read_roles = COORDINATORS
+
+    @extend_schema(
+        parameters=[FundingPositionQuerySerializer], responses={200: FundingPositionSerializer}
+    )
+    def get(self, request: Request) -> Response:
+        query = FundingPositionQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        position = funding_position(on_or_before=query.validated_data.get("on_or_before"))
+        body = FundingPositionSerializer(position).data
+        if request.accepted_renderer.format == "csv":
+            return Response(body["lines"])
+        return Response(body)
