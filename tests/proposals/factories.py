@@ -53,12 +53,12 @@ CHILDREN: dict[str, list[dict[str, Any]]] = {
 }
 
 # How to reach each state from draft. "assess" signs off an assessment (a second
-# officer reviews it); "hold" runs a consultation to its close, so the proposal has
-# computed results before it finishes consultation; "decide" needs both.
+# officer reviews it); "hold" runs a consultation to its close, so a proposal in
+# consultation has computed results and can finish; "decide" needs both.
 PATH_TO: dict[str, list[str]] = {
     ProposalStatus.DRAFT: [],
     ProposalStatus.IN_ASSESSMENT: ["submit"],
-    ProposalStatus.IN_CONSULTATION: ["submit", "consult"],
+    ProposalStatus.IN_CONSULTATION: ["submit", "assess", "consult", "hold"],
     ProposalStatus.AWAITING_DECISION: ["submit", "assess", "consult", "hold", "finish"],
     ProposalStatus.DECIDED: ["submit", "assess", "consult", "hold", "finish", "decide"],
     ProposalStatus.WITHDRAWN: ["withdraw"],

@@ -45,6 +45,11 @@ def _decide(proposal: Proposal, actor) -> Decision:
     return decision_record(proposal=proposal, actor=actor, outcome="approved", rationale="Sound.")
 
 
+def _in_consultation_with_nothing_held(authority, actor) -> Proposal:
+    proposal = make_proposal(authority, actor, status="in_assessment")
+    return proposal_start_consultation(proposal=proposal, actor=actor)
+
+
 def _awaiting_decision_unchecked(proposal: Proposal) -> Proposal:
     """A proposal moved to awaiting_decision before these rules existed (legacy data)."""
     Proposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.AWAITING_DECISION)
@@ -56,7 +61,7 @@ def _awaiting_decision_unchecked(proposal: Proposal) -> Proposal:
 
 
 def test_finishing_consultation_with_no_consultation_held_is_refused(in_authority_a, officer):
-    proposal = make_proposal(in_authority_a, officer.user, status="in_consultation")
+    proposal = _in_consultation_with_nothing_held(in_authority_a, officer.user)
     with pytest.raises(PrerequisitesMissing) as refused:
         proposal_finish_consultation(proposal=proposal, actor=officer.user)
     assert refused.value.code == "consultation_not_held"
@@ -81,14 +86,14 @@ def test_an_open_consultation_is_not_enough_to_finish(in_authority_a, officer):
 def test_a_cancelled_consultation_is_not_enough_to_finish(in_authority_a, officer):
     from backend.consultations.services import consultation_cancel
 
-    proposal = make_proposal(in_authority_a, officer.user, status="in_consultation")
+    proposal = _in_consultation_with_nothing_held(in_authority_a, officer.user)
     consultation_cancel(consultation=make_consultation(proposal=proposal), reason="Snow")
     with pytest.raises(PrerequisitesMissing):
         proposal_finish_consultation(proposal=proposal, actor=officer.user)
 
 
 def test_a_closed_consultation_with_results_lets_consultation_finish(in_authority_a, officer):
-    proposal = make_proposal(in_authority_a, officer.user, status="in_consultation")
+    proposal = _in_consultation_with_nothing_held(in_authority_a, officer.user)
     proposal = hold_consultation(proposal, officer.user)
     finished = proposal_finish_consultation(proposal=proposal, actor=officer.user)
     assert finished.status == "awaiting_decision"
@@ -96,7 +101,7 @@ def test_a_closed_consultation_with_results_lets_consultation_finish(in_authorit
 
 def test_finishing_without_results_is_a_409_listing_what_is_missing(authority_a, officer):
     with authority_context(authority_a):
-        proposal = make_proposal(authority_a, officer.user, status="in_consultation")
+        proposal = _in_consultation_with_nothing_held(authority_a, officer.user)
     response = officer.client(authority_a).post(
         f"/api/v1/proposals/{proposal.pk}/finish-consultation"
     )
@@ -147,7 +152,7 @@ def test_an_assessment_under_a_version_the_authority_left_is_not_enough(in_autho
 
 
 def test_deciding_legacy_data_lists_every_missing_prerequisite(in_authority_a, officer):
-    proposal = make_proposal(in_authority_a, officer.user, status="in_consultation")
+    proposal = _in_consultation_with_nothing_held(in_authority_a, officer.user)
     proposal = _awaiting_decision_unchecked(proposal)
     with pytest.raises(PrerequisitesMissing) as refused:
         _decide(proposal, officer.user)
