@@ -3,6 +3,8 @@ may sign it off or return it."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from backend.assessments.models import AssessmentContributor, AssessmentStatus
@@ -149,3 +151,35 @@ def test_a_contributor_is_refused_sign_off_through_the_api(authority_a, make_mem
         assert response.status_code == 409
         assert response.json()["code"] == "reviewer_contributed"
         assert response.json()["context"] == {"contributions": ["submitted"]}
+
+
+def test_the_migration_backfills_contributors_from_the_audit_history(
+    in_authority_a, assessor, admin
+):
+    """Assessments made before contributors were recorded get them from pghistory: the
+    admin answered one question (then the assessor overwrote it), the admin submitted."""
+    from django.db import connection
+
+    migration = importlib.import_module(
+        "backend.assessments.migrations.0003_assessment_contributors"
+    ).Migration
+    assessment = _assessment_with(
+        "answered", authority=in_authority_a, assessor=assessor, admin=admin
+    )
+    recorded = set(
+        AssessmentContributor.objects.filter(assessment=assessment).values_list(
+            "user_id", "contribution"
+        )
+    )
+    AssessmentContributor.objects.all().delete()
+    with connection.cursor() as cursor:
+        for operation in migration.operations:
+            for statement in getattr(operation, "sql", []):
+                cursor.execute(statement)
+    backfilled = set(
+        AssessmentContributor.objects.filter(assessment=assessment).values_list(
+            "user_id", "contribution"
+        )
+    )
+    assert backfilled == recorded
+    assert (admin.pk, "answered") in backfilled

@@ -142,7 +142,7 @@ def test_an_assessment_under_a_version_the_authority_left_is_not_enough(in_autho
     proposal = sign_off(in_authority_a, officer.user, proposal)
     old = MethodologyVersion.objects.get(label="1.0")
     newer = methodology_version_copy(source=old, label="1.1-prereq", actor=None)
-    methodology_version_publish(version=newer)
+    newer = methodology_version_publish(version=newer)
     methodology_adopt(authority=in_authority_a, version=newer, actor=officer.user)
     proposal = proposal_skip_consultation(proposal=proposal, actor=officer.user, reason="Statute")
     with pytest.raises(PrerequisitesMissing) as refused:
