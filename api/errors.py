@@ -19,7 +19,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from backend.core.errors import Conflict, DomainError, Gone, InvalidTransition
+from backend.core.errors import Conflict, DomainError, Gone, InvalidInput, InvalidTransition
 
 
 class ErrorSerializer(serializers.Serializer[Any]):
@@ -117,7 +117,9 @@ def _error_response(exc: Exception, context: dict[str, Any]) -> Response | None:
         )
         return Response(body, status=status.HTTP_409_CONFLICT)
     elif isinstance(exc, Conflict):
-        return Response(error_body(409, exc.code, str(exc)), status=409)
+        return Response(error_body(409, exc.code, str(exc), context=exc.context), status=409)
+    elif isinstance(exc, InvalidInput):
+        return Response(error_body(400, exc.code, str(exc), fields=exc.fields), status=400)
     elif isinstance(exc, Gone):
         return Response(error_body(410, exc.code, str(exc)), status=410)
     elif isinstance(exc, DomainError):

@@ -42,6 +42,7 @@ def plant_proposal_and_decision(authority: Authority) -> None:
         proposal_skip_consultation,
         proposal_submit,
     )
+    from backend.proposals.walkthrough import assessment_walk
     from tenants.roles import Role
     from tenants.services import membership_grant
 
@@ -64,6 +65,10 @@ def plant_proposal_and_decision(authority: Authority) -> None:
         risks=[{"description": MARKER}],
     )
     proposal = proposal_submit(proposal=proposal, actor=officer)
+    # A decision needs a signed-off assessment: the officer assesses, a second one signs off.
+    reviewer = User.objects.create_user(email=f"reviewer-{MARKER}@beta.test")
+    membership_grant(user=reviewer, role=Role.OFFICER, authority=authority)
+    assessment_walk(authority=authority, proposal=proposal, assessor=officer, reviewer=reviewer)
     proposal = proposal_skip_consultation(proposal=proposal, actor=officer, reason=MARKER)
     decision_record(
         proposal=proposal,

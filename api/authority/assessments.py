@@ -240,8 +240,9 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Author
     @extend_schema(
         request=None,
         responses={200: AssessmentDetailSerializer, **CONFLICT},
-        description="Complete a submitted assessment. The reviewer must not be the assessor "
-        "(409 `reviewer_is_assessor`).",
+        description="Complete a submitted assessment. The reviewer must not have started, "
+        "answered, edited or submitted it (409 `reviewer_contributed`, with "
+        "`context.contributions`).",
     )
     @action(detail=True, methods=["post"], url_path="sign-off", url_name="sign-off")
     def sign_off(self, request: Request, pk: str) -> Response:
@@ -253,7 +254,8 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Author
         request=AssessmentReturnSerializer,
         responses={200: AssessmentDetailSerializer, **CONFLICT},
         description="Send a submitted assessment back to draft with a comment; the verdicts "
-        "are cleared until it is submitted again. Not by its own assessor.",
+        "are cleared until it is submitted again. Not by anyone who contributed to it (409 "
+        "`reviewer_contributed`).",
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_to_draft(self, request: Request, pk: str) -> Response:

@@ -215,6 +215,7 @@ class ConsultationResultSerializer(serializers.ModelSerializer[ConsultationResul
             "consultation",
             "invited",
             "responded",
+            "open_link_respondents",
             "response_rate",
             "net_acceptability",
             "actual_cost",

@@ -119,7 +119,8 @@ class ProposalWriteSerializer(serializers.Serializer[Any]):
     owner = serializers.IntegerField(
         required=False,
         allow_null=True,
-        help_text="User id of a member of this authority; defaults to the creator.",
+        help_text="User id of an admin or officer of this authority (400 `owner_not_member` "
+        "or `owner_cannot_act` otherwise); defaults to the creator.",
     )
     data_categories = DataCategorySerializer(
         many=True, required=False, help_text="Replaces the whole list when given."

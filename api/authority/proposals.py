@@ -170,7 +170,8 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authorit
     @extend_schema(request=None, responses=TRANSITION_RESPONSES)
     @action(detail=True, methods=["post"], url_path="finish-consultation")
     def finish_consultation(self, request: Request, pk: str) -> Response:
-        """in_consultation → awaiting_decision."""
+        """in_consultation → awaiting_decision, once at least one consultation has closed with
+        its results computed (409 `consultation_not_held`, `context.missing` otherwise)."""
         return self._moved(
             proposal_finish_consultation(proposal=self.get_object(), actor=actor_of(request))
         )
@@ -193,7 +194,11 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authorit
         request=DecisionRecordSerializer,
         responses={201: DecisionSerializer, 409: ErrorSerializer},
         description="Record the decision; the proposal must be awaiting_decision and moves to "
-        "decided in the same transaction.",
+        "decided in the same transaction. It needs a signed-off assessment under the "
+        "authority's adopted methodology version and either a closed consultation with results "
+        "or a recorded skip reason: otherwise 409 `decision_prerequisites_missing` with "
+        "`context.missing` (`signed_off_assessment`, "
+        "`closed_consultation_with_results_or_skip_reason`) and `context.methodology_version`.",
     )
     @action(detail=True, methods=["post"])
     def decision(self, request: Request, pk: str) -> Response:

@@ -43,7 +43,9 @@ class RegisterEntrySerializer(serializers.ModelSerializer[RegisterEntry]):
     data_categories = RegisterDataCategorySerializer(many=True, read_only=True)
     partners = RegisterPartnerSerializer(many=True, read_only=True)
     verdicts = serializers.JSONField(
-        read_only=True, allow_null=True, help_text="Assessment verdicts, when assessed."
+        read_only=True,
+        help_text="The signed-off assessment's verdicts (every decision needs one): "
+        "methodology_version, signed_off_on, overall, tests, features.",
     )
     consultation_summary = serializers.JSONField(
         read_only=True, allow_null=True, help_text="What public consultation found, if any."

@@ -112,3 +112,39 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id}/{self.question_key}"
+
+
+class Contribution(models.TextChoices):
+    STARTED = "started", "Started the assessment"
+    ANSWERED = "answered", "Answered or edited an answer"
+    SUBMITTED = "submitted", "Submitted it for review"
+
+
+class AssessmentContributor(models.Model):
+    """Who contributed to an assessment, and how: one row per person and kind of contribution.
+
+    Written by the assessment services in the same transaction as the
+    contribution, and never removed (a return to draft keeps them), so
+    four-eyes review is one indexed lookup: nobody with a row here may sign
+    the assessment off or return it. ``Answer.answered_by`` keeps only the
+    latest editor of each answer; this keeps everyone.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="contributors"
+    )
+    user = _user_fk()
+    contribution = models.CharField(max_length=16, choices=Contribution.choices)
+    first_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["first_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "user", "contribution"],
+                name="one_row_per_contributor_and_contribution",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}: user {self.user_id} {self.contribution}"

@@ -15,7 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.accounts.models import User
-from backend.assessments.models import OPEN_STATUSES, Answer, Assessment, AssessmentStatus
+from backend.assessments.models import (
+    OPEN_STATUSES,
+    Answer,
+    Assessment,
+    AssessmentContributor,
+    AssessmentStatus,
+    Contribution,
+)
 from backend.assessments.transitions import ASSESSMENT_TRANSITIONS
 from backend.core.errors import Conflict
 from backend.core.events import EventName, announce
@@ -31,6 +38,21 @@ MAX_TEXT_ANSWER = 5000
 
 def _locked(assessment: Assessment) -> Assessment:
     return Assessment.objects.select_for_update().get(pk=assessment.pk)
+
+
+def _record_contribution(*, assessment: Assessment, actor: User, contribution: str) -> None:
+    """Remember that ``actor`` contributed; a repeat of the same kind is a no-op."""
+    AssessmentContributor.objects.bulk_create(
+        [
+            AssessmentContributor(
+                assessment=assessment,
+                user=actor,
+                contribution=contribution,
+                first_at=timezone.now(),
+            )
+        ],
+        ignore_conflicts=True,
+    )
 
 
 @transaction.atomic
@@ -53,9 +75,11 @@ def assessment_start(*, proposal: Proposal, authority: Authority, actor: User) -
         raise Conflict(f"An assessment cannot start: {'; '.join(reasons)}.", code=code)
     version = methodology_version_for(authority=authority)
     with pghistory.context(user=actor.pk):
-        return Assessment.objects.create(
+        assessment = Assessment.objects.create(
             proposal=proposal, methodology_version=version, assessor=actor
         )
+    _record_contribution(assessment=assessment, actor=actor, contribution=Contribution.STARTED)
+    return assessment
 
 
 def _value_error(question: Question, value: Any) -> str | None:
@@ -130,6 +154,8 @@ def assessment_answers_save(
             answer.answered_by = actor
             answer.save()
         assessment.save(update_fields=["updated_at"])
+    if items:
+        _record_contribution(assessment=assessment, actor=actor, contribution=Contribution.ANSWERED)
     return assessment
 
 
@@ -207,14 +233,26 @@ def assessment_submit(*, assessment: Assessment, actor: User) -> Assessment:
     assessment.submitted_at = timezone.now()
     with pghistory.context(user=actor.pk):
         assessment.save()
+    _record_contribution(assessment=assessment, actor=actor, contribution=Contribution.SUBMITTED)
     return assessment
 
 
 def _require_second_person(assessment: Assessment, actor: User, action: str) -> None:
-    if assessment.assessor_id == actor.pk:
+    """Four eyes: nobody who started, answered, edited or submitted it may review it."""
+    contributions = sorted(
+        AssessmentContributor.objects.filter(assessment=assessment, user=actor).values_list(
+            "contribution", flat=True
+        )
+    )
+    if assessment.assessor_id == actor.pk and Contribution.STARTED not in contributions:
+        # Assessments started before contributors were recorded.
+        contributions.insert(0, Contribution.STARTED)
+    if contributions:
         raise Conflict(
-            f"The assessor cannot {action} their own assessment; another officer or admin must.",
-            code="reviewer_is_assessor",
+            f"You contributed to this assessment ({', '.join(contributions)}), so you cannot "
+            f"{action} it; another admin or officer who took no part in it must.",
+            code="reviewer_contributed",
+            context={"contributions": contributions},
         )
 
 

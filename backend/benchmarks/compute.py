@@ -56,6 +56,7 @@ class Bucket:
     cost: Decimal = Decimal(0)
     invited: int = 0
     responded: int = 0
+    invited_responded: int = 0
     acceptability_sum: int = 0
     acceptable: int = 0
     unacceptable: int = 0
@@ -70,6 +71,7 @@ class _ResponseTotals:
     """One consultation's responses summed once, then added to each of its slices."""
 
     count: int = 0
+    invited_count: int = 0
     acceptability_sum: int = 0
     acceptable: int = 0
     unacceptable: int = 0
@@ -86,6 +88,7 @@ def _response_totals(consultation: ConsultationFact) -> _ResponseTotals:
     }
     for response in consultation.responses:
         totals.count += 1
+        totals.invited_count += response.invited
         totals.acceptability_sum += response.acceptability
         totals.acceptable += response.acceptability >= 4
         totals.unacceptable += response.acceptability <= 2
@@ -173,6 +176,7 @@ def fold(facts: Facts) -> dict[tuple[str, str, date | None, str], Bucket]:
             bucket.cost += consultation.cost
             bucket.invited += consultation.invited
             bucket.responded += totals.count
+            bucket.invited_responded += totals.invited_count
             bucket.acceptability_sum += totals.acceptability_sum
             bucket.acceptable += totals.acceptable
             bucket.unacceptable += totals.unacceptable
@@ -204,7 +208,9 @@ def figures_of(bucket: Bucket, population: int | None) -> dict[str, Any]:
         "consultations_held": bucket.consultations,
         "people_invited": bucket.invited,
         "people_responding": bucket.responded,
-        "response_rate": _share(bucket.responded, bucket.invited),
+        # Of the people invited, the share who responded; open-link respondents count
+        # in people_responding and the opinion figures but not here.
+        "response_rate": _share(bucket.invited_responded, bucket.invited),
         "mean_acceptability": _ratio(bucket.acceptability_sum, responses),
         "net_acceptability": _ratio(bucket.acceptable - bucket.unacceptable, responses),
         "decisions_changed_after_consultation": _share(

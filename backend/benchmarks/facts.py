@@ -7,11 +7,16 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 
 from backend.assessments.models import Assessment, AssessmentStatus
 from backend.assessments.selectors import assessment_latest_verdicts
-from backend.consultations.models import Consultation, ConsultationStatus, Response
+from backend.consultations.models import (
+    Consultation,
+    ConsultationStatus,
+    ParticipantSource,
+    Response,
+)
 from backend.decisions.models import Decision
 from backend.proposals.models import Proposal
 
@@ -46,6 +51,8 @@ class AssessmentFact:
 class ResponseFact:
     acceptability: int
     agreement: dict[str, int]
+    # False for an open-link (self-selected) respondent, who is outside the response rate.
+    invited: bool = True
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,10 @@ def load_facts() -> Facts:
         dict(row)
         for row in Consultation.objects.filter(status__in=HELD)
         .annotate(
-            invited=Count("participants"),
+            # The people the authority invited (erased ones too): not open-link respondents.
+            invited=Count(
+                "participants", filter=~Q(participants__source=ParticipantSource.OPEN_LINK)
+            ),
             cost=F("cost_staff") + F("cost_venue") + F("cost_incentives") + F("cost_other"),
         )
         .values(
@@ -132,9 +142,11 @@ def load_facts() -> Facts:
         "purposeful",
         "proportionate",
         "responsible",
+        "participant__source",
     ):
         responses[answer["participant__consultation_id"]].append(
             ResponseFact(
+                invited=answer["participant__source"] != ParticipantSource.OPEN_LINK,
                 acceptability=answer["acceptability"],
                 agreement={
                     "purposeful": answer["purposeful"],

@@ -255,16 +255,28 @@ class ConsultationResult(models.Model):
     """The figures computed once, when the consultation closes.
 
     One row per consultation (the one-to-one key is what makes a repeated
-    close compute nothing twice). ``figures`` holds the distributions, the
-    agreement per test and the public-vs-officer gap per test.
+    close compute nothing twice). Open-link respondents chose themselves, so
+    they are counted apart and kept out of the response rate. ``figures``
+    holds the distributions, the agreement per test and the public-vs-officer
+    gap per test.
     """
 
     consultation = models.OneToOneField(
         Consultation, on_delete=models.CASCADE, related_name="result"
     )
-    invited = models.PositiveIntegerField()
-    responded = models.PositiveIntegerField()
-    response_rate = models.FloatField(null=True)
+    invited = models.PositiveIntegerField(
+        help_text="People the authority invited or imported (erased ones too); "
+        "not open-link respondents."
+    )
+    responded = models.PositiveIntegerField(
+        help_text="Everyone whose answer is in the figures, open-link respondents included."
+    )
+    open_link_respondents = models.PositiveIntegerField(
+        default=0, help_text="Of those who responded, how many came through the open link."
+    )
+    response_rate = models.FloatField(
+        null=True, help_text="(responded - open_link_respondents) / invited."
+    )
     net_acceptability = models.FloatField(null=True)
     actual_cost = models.DecimalField(max_digits=12, decimal_places=2)
     cost_per_participant = models.DecimalField(max_digits=12, decimal_places=2, null=True)

@@ -29,12 +29,16 @@ class Answer:
     purposeful: int
     proportionate: int
     responsible: int
+    # False for an open-link (self-selected) respondent: counted in the opinion figures,
+    # never in the response rate, whose denominator is the people the authority invited.
+    invited: bool = True
 
 
 @dataclass(frozen=True)
 class Results:
     invited: int
     responded: int
+    open_link_respondents: int
     response_rate: float | None
     net_acceptability: float | None
     actual_cost: Decimal
@@ -62,6 +66,8 @@ def compute_results(
 ) -> Results:
     answers = list(answers)
     responded = len(answers)
+    open_link_respondents = sum(1 for answer in answers if not answer.invited)
+    invited_responded = responded - open_link_respondents
     distribution = {label: 0 for label in ACCEPTABILITY_LABELS.values()}
     for answer in answers:
         distribution[ACCEPTABILITY_LABELS[answer.acceptability]] += 1
@@ -104,7 +110,8 @@ def compute_results(
     return Results(
         invited=invited,
         responded=responded,
-        response_rate=_rounded(responded / invited) if invited else None,
+        open_link_respondents=open_link_respondents,
+        response_rate=_rounded(invited_responded / invited) if invited else None,
         net_acceptability=_rounded(net),
         actual_cost=actual_cost,
         cost_per_participant=cost_per_participant(actual_cost, responded),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 
 class DomainError(Exception):
@@ -32,9 +33,38 @@ class Conflict(DomainError):
 
     code = "conflict"
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: str | None = None, context: dict[str, Any] | None = None
+    ) -> None:
         if code:
             self.code = code
+        # Extra facts a client can act on, e.g. {"missing": [...]}; published as ``context``.
+        self.context = context or {}
+        super().__init__(message)
+
+
+class PrerequisitesMissing(Conflict):
+    """A move the state machine allows, refused because what it needs is not there yet (409).
+
+    ``missing`` names each absent prerequisite with a stable key, so a client can
+    show a checklist instead of parsing a sentence.
+    """
+
+    def __init__(self, message: str, *, code: str, missing: list[str], **context: Any) -> None:
+        self.missing = list(missing)
+        super().__init__(message, code=code, context={"missing": self.missing, **context})
+
+
+class InvalidInput(DomainError):
+    """Input that is well-formed but names something unusable (HTTP 400, with ``fields``).
+
+    Unlike a plain validation error it carries its own ``code``, so a client can
+    tell "the owner is not a member" from "the owner may not act on proposals".
+    """
+
+    def __init__(self, message: str, *, code: str, fields: dict[str, list[str]]) -> None:
+        self.code = code
+        self.fields = fields
         super().__init__(message)
 
 

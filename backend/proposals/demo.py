@@ -15,6 +15,7 @@ from backend.proposals.services import (
     proposal_submit,
     proposal_withdraw,
 )
+from backend.proposals.walkthrough import assessment_walk, consultation_walk
 from tenants.context import authority_context
 from tenants.models import Authority
 
@@ -97,7 +98,23 @@ DEMO_PROPOSALS: list[dict[str, Any]] = [
 ]
 
 
-def _create(authority: Authority, actor: User, spec: dict[str, Any]) -> None:
+# What the demo citizens' panel said (8 of the 12 invited answered).
+DEMO_ANSWERS: list[dict[str, Any]] = [
+    {"acceptability": a, "purposeful": p, "proportionate": q, "responsible": r}
+    for a, p, q, r in [
+        (5, 5, 4, 4),
+        (4, 5, 4, 4),
+        (4, 4, 3, 4),
+        (4, 4, 4, 3),
+        (3, 4, 3, 3),
+        (5, 5, 5, 4),
+        (2, 3, 2, 3),
+        (4, 4, 4, 4),
+    ]
+]
+
+
+def _create(authority: Authority, actor: User, reviewer: User, spec: dict[str, Any]) -> None:
     fields = {
         key: value
         for key, value in spec.items()
@@ -125,6 +142,8 @@ def _create(authority: Authority, actor: User, spec: dict[str, Any]) -> None:
     proposal = proposal_submit(proposal=proposal, actor=actor)
     if state == "in_assessment":
         return
+    # The methodology first: the actor assesses, a second caseworker signs off.
+    assessment_walk(authority=authority, proposal=proposal, assessor=actor, reviewer=reviewer)
     if spec.get("skip_reason"):
         proposal = proposal_skip_consultation(
             proposal=proposal, actor=actor, reason=spec["skip_reason"]
@@ -133,6 +152,14 @@ def _create(authority: Authority, actor: User, spec: dict[str, Any]) -> None:
         proposal = proposal_start_consultation(proposal=proposal, actor=actor)
         if state == "in_consultation":
             return
+        consultation_walk(
+            proposal=proposal,
+            actor=actor,
+            method="citizens_panel",
+            title="Citizens' panel on the proposal",
+            invited=12,
+            answers=DEMO_ANSWERS,
+        )
         proposal = proposal_finish_consultation(proposal=proposal, actor=actor)
     if state == "awaiting_decision":
         return
@@ -148,13 +175,17 @@ def _create(authority: Authority, actor: User, spec: dict[str, Any]) -> None:
     decision_publish(authority=authority, decision=decision, actor=actor)
 
 
-def seed_demo_proposals(*, authority: Authority, actor: User) -> int:
-    """Create the demo proposals that are missing (matched by title); returns how many."""
+def seed_demo_proposals(*, authority: Authority, actor: User, reviewer: User) -> int:
+    """Create the demo proposals that are missing (matched by title); returns how many.
+
+    ``actor`` logs and assesses them; ``reviewer``, another admin or officer, signs
+    the assessments off (four eyes).
+    """
     created = 0
     with authority_context(authority):
         existing = set(Proposal.objects.values_list("title", flat=True))
         for spec in DEMO_PROPOSALS:
             if spec["title"] not in existing:
-                _create(authority, actor, spec)
+                _create(authority, actor, reviewer, spec)
                 created += 1
     return created

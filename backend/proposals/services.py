@@ -6,7 +6,7 @@ the audit trail (database triggers) records who made each change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,8 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.accounts.models import User
-from backend.core.errors import Conflict, InvalidTransition
+from backend.core.errors import Conflict, InvalidInput, InvalidTransition, PrerequisitesMissing
 from backend.core.events import EventName, announce
+from backend.proposals import prerequisites
 from backend.proposals.models import (
     DataCategory,
     Partner,
@@ -29,8 +30,9 @@ from backend.proposals.models import (
     Risk,
 )
 from backend.proposals.transitions import OPEN_STATES, PROPOSAL_TRANSITIONS
-from tenants.context import require_authority_schema
+from tenants.context import current_authority_id, require_authority_schema
 from tenants.models import Authority, Membership
+from tenants.roles import CASEWORKERS
 
 # The reference year follows the programme's clock (UK), not the server's.
 REFERENCE_ZONE = ZoneInfo("Europe/London")
@@ -78,10 +80,27 @@ def reference_allocate(*, now: datetime | None = None) -> str:
 
 
 def _check_owner(*, authority: Authority, owner_id: int | None) -> None:
+    """The owner must be able to act on the proposal: an admin or officer of the authority.
+
+    A viewer or facilitator owner would hold a proposal they cannot move, edit or
+    decide, and the owner is who gets the consultation results.
+    """
     if owner_id is None:
         return
-    if not Membership.objects.filter(user_id=owner_id, authority=authority).exists():
-        raise ValidationError({"owner": [f"User {owner_id} is not a member of {authority.name}."]})
+    role = (
+        Membership.objects.filter(user_id=owner_id, authority=authority)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role is None:
+        message = f"User {owner_id} is not a member of {authority.name}."
+        raise InvalidInput(message, code="owner_not_member", fields={"owner": [message]})
+    if role not in CASEWORKERS:
+        message = (
+            f"User {owner_id} is a {role} of {authority.name} and cannot act on proposals; "
+            "the owner must be an admin or officer."
+        )
+        raise InvalidInput(message, code="owner_cannot_act", fields={"owner": [message]})
 
 
 def _check_fields(fields: Mapping[str, Any]) -> None:
@@ -185,12 +204,15 @@ def _move(
     actor: User | None,
     reason: str = "",
     only_from: frozenset[str] | None = None,
+    require: Callable[[Proposal], None] | None = None,
 ) -> Proposal:
     """Lock the row, check the table, record who moved it when, and move it.
 
     ``only_from`` narrows a move the table allows from several states to the
     one this service stands for (skipping consultation is only legal from
-    in_assessment, finishing it only from in_consultation).
+    in_assessment, finishing it only from in_consultation). ``require`` checks
+    the move's prerequisites under the lock, after the table: an illegal move
+    is reported as such before anything it would have needed.
     """
     # actor None: the system moved it (a consultation opened by the sweeper).
     with pghistory.context(user=actor.pk if actor else None):
@@ -201,6 +223,8 @@ def _move(
                 "proposal", current, to, PROPOSAL_TRANSITIONS.allowed_from(current)
             )
         PROPOSAL_TRANSITIONS.check(current, to)
+        if require is not None:
+            require(locked)
         now = timezone.now()
         ProposalTransition.objects.create(
             proposal=locked, from_status=current, to_status=to, at=now, by=actor, reason=reason
@@ -256,14 +280,42 @@ def proposal_skip_consultation(*, proposal: Proposal, actor: User, reason: str) 
     )
 
 
+def _require_consultation_held(proposal: Proposal) -> None:
+    missing = prerequisites.finish_consultation_missing(proposal=proposal)
+    if missing:
+        raise PrerequisitesMissing(
+            f"Consultation on {proposal.reference} cannot finish before at least one "
+            "consultation has closed with its results computed.",
+            code="consultation_not_held",
+            missing=missing,
+        )
+
+
+def _require_methodology_followed(proposal: Proposal) -> None:
+    authority = Authority.objects.get(pk=current_authority_id())
+    version_id, label = prerequisites.pinned_version_id(authority=authority)
+    missing = prerequisites.decision_missing(proposal=proposal, methodology_version_id=version_id)
+    if missing:
+        raise PrerequisitesMissing(
+            f"A decision on {proposal.reference} needs a signed-off assessment under "
+            f"methodology {label} and either a closed consultation with results or a "
+            f"recorded reason for skipping consultation. Missing: {', '.join(missing)}.",
+            code="decision_prerequisites_missing",
+            missing=missing,
+            methodology_version=label,
+        )
+
+
 @transaction.atomic
 def proposal_finish_consultation(*, proposal: Proposal, actor: User) -> Proposal:
-    """in_consultation → awaiting_decision: what the public said is in."""
+    """in_consultation → awaiting_decision: what the public said is in (at least one
+    consultation closed with computed results)."""
     return _move(
         proposal=proposal,
         to=ProposalStatus.AWAITING_DECISION,
         actor=actor,
         only_from=frozenset({ProposalStatus.IN_CONSULTATION}),
+        require=_require_consultation_held,
     )
 
 
@@ -275,5 +327,14 @@ def proposal_withdraw(*, proposal: Proposal, actor: User, reason: str = "") -> P
 
 @transaction.atomic
 def proposal_mark_decided(*, proposal: Proposal, actor: User) -> Proposal:
-    """awaiting_decision → decided; called only by ``decision_record`` in the same transaction."""
-    return _move(proposal=proposal, to=ProposalStatus.DECIDED, actor=actor)
+    """awaiting_decision → decided; called only by ``decision_record`` in the same transaction.
+
+    Refused (409 ``decision_prerequisites_missing``) unless the methodology was
+    followed: see ``backend.proposals.prerequisites.decision_missing``.
+    """
+    return _move(
+        proposal=proposal,
+        to=ProposalStatus.DECIDED,
+        actor=actor,
+        require=_require_methodology_followed,
+    )

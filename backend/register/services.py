@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 
+from backend.core.errors import Conflict
 from backend.decisions.models import Decision
 from backend.proposals.models import Proposal
 from backend.register.models import RegisterEntry
 from tenants.context import require_authority_schema
 from tenants.models import Authority
 
+# Dates on the register are the programme's calendar days, whatever the server's zone.
+UK = ZoneInfo("Europe/London")
+
 
 def register_verdicts_for(proposal_id: int) -> dict[str, Any] | None:
-    """The latest signed-off assessment's verdicts to publish with a proposal, or None.
+    """The latest signed-off assessment's verdicts to publish with a proposal.
+
+    None only for a proposal without one, which the publish service refuses.
 
     Only the verdicts and the methodology version they were reached under are
     public; the answers, evidence and assessors stay inside the authority.
@@ -34,7 +41,7 @@ def register_verdicts_for(proposal_id: int) -> dict[str, Any] | None:
     )
     return {
         "methodology_version": label,
-        "signed_off_on": latest["signed_off_at"].date().isoformat(),
+        "signed_off_on": timezone.localtime(latest["signed_off_at"], UK).date().isoformat(),
         "overall": latest["overall"],
         "tests": latest["tests"],
         "features": latest["features"],
@@ -55,14 +62,20 @@ def register_consultation_summary_for(proposal_id: int) -> dict[str, Any] | None
             consultation__status=ConsultationStatus.RESULTS_PUBLISHED,
         )
         .select_related("consultation__method")
-        .order_by("consultation__ends_at")
+        .order_by("consultation__closed_at", "consultation__ends_at")
     )
     summary = [
         {
             "method": result.consultation.method.name,
-            "held_on": result.consultation.ends_at.date().isoformat(),
+            # The day it actually closed (early, on time or late), in UK time.
+            "held_on": timezone.localtime(
+                result.consultation.closed_at or result.consultation.ends_at, UK
+            )
+            .date()
+            .isoformat(),
             "invited": result.invited,
             "responded": result.responded,
+            "open_link_respondents": result.open_link_respondents,
             "response_rate": result.response_rate,
             "net_acceptability": result.net_acceptability,
             "acceptability_shares": result.figures.get("acceptability_shares"),
@@ -105,7 +118,7 @@ def _public_copy(*, authority: Authority, decision: Decision) -> dict[str, Any]:
         "rationale": decision.rationale,
         "conditions": decision.conditions,
         "public_influence": decision.public_influence,
-        "decided_on": timezone.localdate(decision.decided_at),
+        "decided_on": timezone.localtime(decision.decided_at, UK).date(),
     }
 
 
@@ -114,13 +127,20 @@ def register_entry_publish(*, authority: Authority, decision: Decision) -> Regis
     """Put (or refresh) a decision's entry in the register; keeps its public id on refresh."""
     require_authority_schema()
     published_at = decision.published_at or timezone.now()
+    public = _public_copy(authority=authority, decision=decision)
+    if public["verdicts"] is None:
+        # Recording a decision needs a signed-off assessment, so only a decision
+        # recorded before that rule can get here: it stays off the register.
+        raise Conflict(
+            f"Proposal {public['proposal_reference']} has no signed-off assessment, so its "
+            "decision cannot be published without verdicts.",
+            code="verdicts_missing",
+            context={"missing": ["signed_off_assessment"]},
+        )
     entry, _ = RegisterEntry.objects.update_or_create(
         authority=authority,
         decision_id=decision.pk,
-        defaults={
-            **_public_copy(authority=authority, decision=decision),
-            "published_at": published_at,
-        },
+        defaults={**public, "published_at": published_at},
     )
     return entry
 

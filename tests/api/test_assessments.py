@@ -155,7 +155,7 @@ def test_the_assessor_cannot_sign_off_through_the_api(authority_a, officer):
     with authority_context(authority_a):
         assessment = make_assessment(authority=authority_a, assessor=officer.user, submitted=True)
     response = officer.client(authority_a).post(f"{URL}/{assessment.pk}/sign-off")
-    assert response.status_code == 409 and response.json()["code"] == "reviewer_is_assessor"
+    assert response.status_code == 409 and response.json()["code"] == "reviewer_contributed"
 
 
 def test_signing_off_a_draft_answers_409_with_allowed_moves(authority_a, officer, make_member):

@@ -52,7 +52,26 @@ def test_an_owner_from_outside_the_authority_is_a_400(
         "/api/v1/proposals", _payload(owner=outsider.user.pk), format="json"
     )
     assert response.status_code == 400
+    assert response.json()["code"] == "owner_not_member"
     assert "owner" in response.json()["fields"]
+
+
+def test_a_viewer_cannot_be_made_owner_on_create_or_edit(authority_a, officer, make_member):
+    viewer = make_member(authority_a, Role.VIEWER)
+    client = officer.client(authority_a)
+    response = client.post("/api/v1/proposals", _payload(owner=viewer.user.pk), format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "owner_cannot_act"
+    assert "owner" in response.json()["fields"]
+    created = client.post("/api/v1/proposals", _payload(), format="json").json()
+    response = client.patch(
+        f"/api/v1/proposals/{created['id']}", {"owner": viewer.user.pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "owner_cannot_act"
+    assert client.get(f"/api/v1/proposals/{created['id']}").json()["owner"]["id"] == (
+        officer.user.pk
+    )
 
 
 @pytest.mark.parametrize(

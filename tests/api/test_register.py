@@ -85,7 +85,7 @@ def test_the_register_shows_only_allow_listed_fields(published, authority_a, ano
         _assert_allow_listed(detail)
         assert detail["authority"] == {"name": authority_a.name, "slug": "alpha"}
         assert detail["conditions"] == "Annual review"
-        assert detail["verdicts"] is None
+        assert detail["verdicts"]["methodology_version"] == "1.0"
 
 
 def test_the_register_never_shows_notes_or_officers(published, officer, anonymous):
@@ -121,11 +121,17 @@ def test_an_authority_host_lists_only_its_own_entries(
 def test_programme_wide_lists_every_published_entry_whatever_the_consent(
     authority_b, make_member, anonymous
 ):
+    """A decision register is a public record: an authority that publishes a decision
+    publishes it under its own name, so the programme-wide register lists and names it
+    too. Consent to be named governs benchmark comparisons, not the register."""
+    assert not authority_b.consents_to_be_named
     other = make_member(authority_b, Role.OFFICER)
     with authority_context(authority_b):
         make_decision(authority_b, other.user, published=True)
     everywhere = anonymous(None).get("/api/v1/public/register").json()["results"]
-    assert [e["authority"]["slug"] for e in everywhere] == ["beta"]
+    assert [e["authority"] for e in everywhere] == [{"name": authority_b.name, "slug": "beta"}]
+    filtered = anonymous(None).get("/api/v1/public/register?authority=beta").json()
+    assert filtered["count"] == 1
 
 
 def test_register_filters(published, authority_a, officer, anonymous):

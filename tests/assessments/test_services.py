@@ -278,7 +278,7 @@ def test_the_assessor_cannot_sign_off_their_own_assessment(in_authority_a, asses
     assessment = make_assessment(authority=in_authority_a, assessor=assessor, submitted=True)
     with pytest.raises(Conflict) as error:
         assessment_sign_off(assessment=assessment, actor=assessor)
-    assert error.value.code == "reviewer_is_assessor"
+    assert error.value.code == "reviewer_contributed"
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.SUBMITTED and assessment.reviewer is None
 
@@ -302,7 +302,7 @@ def test_the_assessor_cannot_return_their_own_assessment(in_authority_a, assesso
     assessment = make_assessment(authority=in_authority_a, assessor=assessor, submitted=True)
     with pytest.raises(Conflict) as error:
         assessment_return(assessment=assessment, actor=assessor, comment="Oops")
-    assert error.value.code == "reviewer_is_assessor"
+    assert error.value.code == "reviewer_contributed"
 
 
 def test_answers_cannot_change_after_submit(in_authority_a, assessor):

@@ -108,6 +108,17 @@ def test_one_response():
     assert figures["cost_per_consultation"] == 1000
 
 
+def test_open_link_respondents_count_as_respondents_but_not_in_the_response_rate():
+    invited = [ResponseFact(4, {}), ResponseFact(5, {})]
+    self_selected = [ResponseFact(1, {}, invited=False) for _ in range(3)]
+    figures = _all(Facts(consultations=[_consultation(invited + self_selected, invited=4)]))
+    assert figures["people_invited"] == 4
+    assert figures["people_responding"] == 5
+    # Two of the four invited answered; the three self-selected are outside the rate.
+    assert figures["response_rate"] == 0.5
+    assert figures["net_acceptability"] == pytest.approx(round((2 - 3) / 5, 4))
+
+
 def test_net_acceptability_is_acceptable_minus_unacceptable_share():
     responses = [ResponseFact(v, {}) for v in (1, 2, 3, 4, 5, 5)]
     figures = _all(Facts(consultations=[_consultation(responses)]))

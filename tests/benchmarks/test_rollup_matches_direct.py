@@ -10,16 +10,20 @@ from django.db.models import Avg
 from backend.benchmarks.figures import FIGURES
 from backend.benchmarks.models import Rollup
 from backend.benchmarks.services import benchmark_rollup_refresh
-from backend.consultations.models import Participant, Response
-from backend.consultations.services import consultation_close, consultation_open
+from backend.consultations.models import Participant, ParticipantSource, Response
+from backend.consultations.services import (
+    consultation_close,
+    consultation_open,
+    response_submit_open_link,
+)
 from backend.decisions.models import Decision
 from backend.decisions.services import decision_record
 from backend.proposals.models import Proposal, ProposalStatus
 from backend.proposals.services import proposal_finish_consultation
 from tenants.context import authority_context
 from tenants.roles import Role
-from tests.consultations.factories import make_consultation, make_participant, respond
-from tests.proposals.factories import make_proposal
+from tests.consultations.factories import ANSWERS, make_consultation, make_participant, respond
+from tests.proposals.factories import make_proposal, sign_off
 
 
 def _no_decisions(authority, officer):
@@ -27,13 +31,18 @@ def _no_decisions(authority, officer):
     make_proposal(authority, officer, status=ProposalStatus.IN_ASSESSMENT)
 
 
-def _consulted(authority, officer, *, invited, responding, outcome):
+def _consulted(authority, officer, *, invited, responding, outcome, open_link=0):
     proposal = make_proposal(authority, officer, status=ProposalStatus.IN_ASSESSMENT)
-    consultation = make_consultation(proposal=proposal)
+    proposal = sign_off(authority, officer, proposal)
+    consultation = make_consultation(proposal=proposal, open_link_enabled=bool(open_link))
     people = [make_participant(consultation) for _ in range(invited)]
     consultation_open(consultation=consultation)
     for index, person in enumerate(people[:responding]):
         respond(person, acceptability=1 + index % 5)
+    for _ in range(open_link):
+        response_submit_open_link(
+            consultation=consultation, answers={**ANSWERS, "acceptability": 1}, demographics={}
+        )
     consultation_close(consultation=consultation)
     proposal.refresh_from_db()
     proposal = proposal_finish_consultation(proposal=proposal, actor=officer)
@@ -60,14 +69,23 @@ def _mixed(authority, officer):
     _consulted(authority, officer, invited=3, responding=3, outcome="rejected")
 
 
+def _open_link(authority, officer):
+    """Self-selected respondents through an open link: respondents, never invited."""
+    _consulted(authority, officer, invited=9, responding=6, outcome="approved", open_link=4)
+    _consulted(authority, officer, invited=0, responding=0, outcome="rejected", open_link=8)
+
+
 def _direct(authority) -> dict:
     """The figures from plain queries, independently of backend.benchmarks."""
     decisions = list(Decision.objects.select_related("proposal"))
     withdrawn = Proposal.objects.filter(status=ProposalStatus.WITHDRAWN).count()
     closed = len(decisions) + withdrawn
     days = [(d.decided_at - d.proposal.submitted_at).total_seconds() / 86_400 for d in decisions]
-    invited = Participant.objects.count()
+    invited = Participant.objects.exclude(source=ParticipantSource.OPEN_LINK).count()
     responses = Response.objects.count()
+    invited_responses = Response.objects.exclude(
+        participant__source=ParticipantSource.OPEN_LINK
+    ).count()
     return {
         "proposals_logged": Proposal.objects.count(),
         "proposals_decided": len(decisions),
@@ -78,14 +96,14 @@ def _direct(authority) -> dict:
         "days_to_decision_median": round(statistics.median(days), 1) if days else None,
         "people_invited": invited,
         "people_responding": responses,
-        "response_rate": round(responses / invited, 4) if invited else None,
+        "response_rate": round(invited_responses / invited, 4) if invited else None,
         "mean_acceptability": (
             round(Response.objects.aggregate(v=Avg("acceptability"))["v"], 4) if responses else None
         ),
     }
 
 
-@pytest.mark.parametrize("scenario", [_no_decisions, _one_response, _mixed])
+@pytest.mark.parametrize("scenario", [_no_decisions, _one_response, _mixed, _open_link])
 def test_rollup_equals_direct_computation(scenario, authority_a, make_member):
     officer = make_member(authority_a, Role.OFFICER).user
     with authority_context(authority_a):

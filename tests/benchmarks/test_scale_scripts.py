@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 
 from backend.assessments.models import Assessment, AssessmentStatus
 from backend.decisions.models import Decision
+from backend.proposals import prerequisites
 from backend.proposals.models import Proposal, ProposalStatus, ProposalTransition
 from tenants.context import authority_context
 from tenants.models import Authority
@@ -60,6 +61,32 @@ def test_seeded_proposals_carry_consistent_lifecycle_rows(db, capsys):
                 "proportionate",
                 "responsible",
             }
+
+
+def test_seeded_data_follows_the_methodology_rules(db, capsys):
+    """What the services would refuse, the seed must not write: every decision has a
+    signed-off assessment under the adopted version and a consultation held (or a skip
+    reason); every finished consultation stage has results; assessors never review."""
+    _seed(capsys, authorities=1, proposals=24)
+    authority = Authority.objects.get(schema_name="scale-0001")
+    version_id, _ = prerequisites.pinned_version_id(authority=authority)
+    with authority_context(authority):
+        decided = Proposal.objects.filter(status=ProposalStatus.DECIDED)
+        assert decided.exists()
+        for proposal in decided:
+            assert (
+                prerequisites.decision_missing(proposal=proposal, methodology_version_id=version_id)
+                == []
+            )
+        finished = Proposal.objects.filter(
+            transitions__from_status=ProposalStatus.IN_CONSULTATION,
+            transitions__to_status=ProposalStatus.AWAITING_DECISION,
+        )
+        for proposal in finished:
+            assert prerequisites.finish_consultation_missing(proposal=proposal) == []
+        for assessment in Assessment.objects.filter(status=AssessmentStatus.SIGNED_OFF):
+            contributors = set(assessment.contributors.values_list("user_id", flat=True))
+            assert contributors and assessment.reviewer_id not in contributors
 
 
 def test_seed_refuses_to_run_twice(db, capsys):

@@ -119,12 +119,16 @@ def test_a_closed_consultation_requests_a_benchmark_refresh_through_its_event(in
 
 # Services a domain app may call in another app as part of its own action (not
 # to react to it): moving the proposal a decision or a consultation belongs to,
-# and finding the methodology version an assessment runs under.
+# and finding the methodology version an assessment runs under or a proposal's
+# prerequisites are checked against.
 COLLABORATORS = {
     ("consultations", "backend.proposals.services"),
     ("decisions", "backend.proposals.services"),
     ("assessments", "backend.methodology.services"),
+    ("proposals", "backend.methodology.services"),
 }
+# Seeding helpers drive the public services of several apps on purpose.
+SEED_MODULES = {"demo.py", "walkthrough.py"}
 
 
 def _sibling_service_imports() -> set[tuple[str, str]]:
@@ -134,7 +138,7 @@ def _sibling_service_imports() -> set[tuple[str, str]]:
         if len(relative) < 2 or relative[1] in {"migrations", "management", "scale"}:
             continue
         app = relative[0]
-        if relative[-1] in {"reactions.py", "demo.py"}:
+        if relative[-1] == "reactions.py" or relative[-1] in SEED_MODULES:
             continue  # reactions are where an app may import what it reacts with
         for node in ast.walk(ast.parse(path.read_text())):
             module = node.module if isinstance(node, ast.ImportFrom) else None

@@ -18,7 +18,7 @@ from tenants.context import authority_context
 from tenants.roles import Role
 from tests.consultations.factories import make_consultation, make_participant, respond
 from tests.factories import make_assessment
-from tests.proposals.factories import make_proposal
+from tests.proposals.factories import make_proposal, sign_off
 
 
 def test_opening_a_consultation_moves_its_proposal_into_consultation(in_authority_a, make_member):
@@ -61,6 +61,7 @@ def test_register_shows_published_consultation_results_as_aggregates_only(
     officer = make_member(authority_a, Role.OFFICER).user
     with authority_context(authority_a):
         proposal = make_proposal(authority_a, officer, status=ProposalStatus.IN_ASSESSMENT)
+        proposal = sign_off(authority_a, officer, proposal)
         consultation = make_consultation(proposal=proposal, cost_venue=Decimal("300"))
         people = [
             make_participant(consultation, email=f"resident{i}@example.org", full_name="Ann Person")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from typing import Any
 
 from backend.accounts.models import User
@@ -17,7 +18,10 @@ from backend.proposals.services import (
     proposal_submit,
     proposal_withdraw,
 )
-from tenants.models import Authority
+from backend.proposals.walkthrough import assessment_walk, consultation_walk
+from tenants.models import Authority, Membership
+from tenants.roles import Role
+from tenants.services import membership_grant
 
 _titles = itertools.count(1)
 
@@ -48,15 +52,45 @@ CHILDREN: dict[str, list[dict[str, Any]]] = {
     "risks": [{"description": "Over-sharing", "mitigation": "Only flagged households"}],
 }
 
-# How to reach each state from draft, one service call per step.
+# How to reach each state from draft. "assess" signs off an assessment (a second
+# officer reviews it); "hold" runs a consultation to its close, so a proposal in
+# consultation has computed results and can finish; "decide" needs both.
 PATH_TO: dict[str, list[str]] = {
     ProposalStatus.DRAFT: [],
     ProposalStatus.IN_ASSESSMENT: ["submit"],
-    ProposalStatus.IN_CONSULTATION: ["submit", "consult"],
-    ProposalStatus.AWAITING_DECISION: ["submit", "consult", "finish"],
-    ProposalStatus.DECIDED: ["submit", "consult", "finish", "decide"],
+    ProposalStatus.IN_CONSULTATION: ["submit", "assess", "consult", "hold"],
+    ProposalStatus.AWAITING_DECISION: ["submit", "assess", "consult", "hold", "finish"],
+    ProposalStatus.DECIDED: ["submit", "assess", "consult", "hold", "finish", "decide"],
     ProposalStatus.WITHDRAWN: ["withdraw"],
 }
+
+
+def reviewer_for(authority: Authority) -> User:
+    """An officer of the authority who takes no part in assessments: the second pair of eyes."""
+    user, _ = User.objects.get_or_create(email=f"reviewer@{authority.schema_name}.example.test")
+    if not Membership.objects.filter(user=user, authority=authority).exists():
+        membership_grant(user=user, role=Role.OFFICER, authority=authority)
+    return user
+
+
+def sign_off(authority: Authority, actor: User, proposal: Proposal, *, scale: int = 4) -> Proposal:
+    """A signed-off assessment of a proposal in assessment: ``actor`` assesses, a reviewer
+    signs off."""
+    assessment_walk(
+        authority=authority,
+        proposal=proposal,
+        assessor=actor,
+        reviewer=reviewer_for(authority),
+        scale=scale,
+    )
+    return proposal
+
+
+def hold_consultation(proposal: Proposal, actor: User | None, **options: Any) -> Proposal:
+    """A consultation on the proposal that opens and closes with computed results."""
+    consultation_walk(proposal=proposal, actor=actor, **options)
+    proposal.refresh_from_db()
+    return proposal
 
 
 def make_proposal(
@@ -69,8 +103,12 @@ def make_proposal(
     for step in PATH_TO[status]:
         if step == "submit":
             proposal = proposal_submit(proposal=proposal, actor=actor)
+        elif step == "assess":
+            proposal = sign_off(authority, actor, proposal)
         elif step == "consult":
             proposal = proposal_start_consultation(proposal=proposal, actor=actor)
+        elif step == "hold":
+            proposal = hold_consultation(proposal, actor)
         elif step == "finish":
             proposal = proposal_finish_consultation(proposal=proposal, actor=actor)
         elif step == "withdraw":
@@ -81,21 +119,37 @@ def make_proposal(
     return proposal
 
 
+def make_ready_for_decision(
+    authority: Authority,
+    actor: User,
+    *,
+    skip_reason: str = "",
+    consultation: Mapping[str, Any] | None = None,
+    **overrides: Any,
+) -> Proposal:
+    """A proposal awaiting decision the way the methodology requires: a signed-off
+    assessment, then a consultation held and finished (or skipped with a reason)."""
+    proposal = make_proposal(authority, actor, status=ProposalStatus.IN_ASSESSMENT, **overrides)
+    proposal = sign_off(authority, actor, proposal)
+    if skip_reason:
+        return proposal_skip_consultation(proposal=proposal, actor=actor, reason=skip_reason)
+    proposal = hold_consultation(proposal, actor, **(consultation or {}))
+    return proposal_finish_consultation(proposal=proposal, actor=actor)
+
+
 def make_decision(
     authority: Authority,
     actor: User,
     *,
     published: bool = False,
     skip_reason: str = "",
+    consultation: Mapping[str, Any] | None = None,
     **decision: Any,
 ) -> Decision:
     """A proposal taken to a decision (consulting, or skipping with a reason), maybe published."""
-    proposal = make_proposal(authority, actor, status=ProposalStatus.IN_ASSESSMENT)
-    if skip_reason:
-        proposal = proposal_skip_consultation(proposal=proposal, actor=actor, reason=skip_reason)
-    else:
-        proposal = proposal_start_consultation(proposal=proposal, actor=actor)
-        proposal = proposal_finish_consultation(proposal=proposal, actor=actor)
+    proposal = make_ready_for_decision(
+        authority, actor, skip_reason=skip_reason, consultation=consultation
+    )
     values = {"outcome": "approved", "rationale": "Benefits outweigh the risks.", **decision}
     recorded = decision_record(proposal=proposal, actor=actor, **values)
     if published:

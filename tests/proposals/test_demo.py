@@ -11,8 +11,10 @@ from tenants.roles import Role
 
 def test_demo_proposals_load_once_and_fill_the_register(authority_a, make_member):
     officer = make_member(authority_a, Role.OFFICER).user
-    assert seed_demo_proposals(authority=authority_a, actor=officer) == len(DEMO_PROPOSALS)
-    assert seed_demo_proposals(authority=authority_a, actor=officer) == 0
+    admin = make_member(authority_a, Role.ADMIN).user
+    seed = {"authority": authority_a, "actor": officer, "reviewer": admin}
+    assert seed_demo_proposals(**seed) == len(DEMO_PROPOSALS)
+    assert seed_demo_proposals(**seed) == 0
     with authority_context(authority_a):
         states = set(Proposal.objects.values_list("status", flat=True))
     assert states == {
@@ -24,3 +26,8 @@ def test_demo_proposals_load_once_and_fill_the_register(authority_a, make_member
         "withdrawn",
     }
     assert RegisterEntry.objects.filter(authority=authority_a).count() == 1
+    entry = RegisterEntry.objects.get(authority=authority_a)
+    # The published demo decision went through the whole methodology.
+    assert entry.verdicts is not None and entry.verdicts["overall"]
+    (held,) = entry.consultation_summary["consultations"]
+    assert (held["invited"], held["responded"], held["open_link_respondents"]) == (12, 8, 0)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from backend.core.errors import Conflict, InvalidTransition
+from backend.core.errors import Conflict, InvalidInput, InvalidTransition
 from backend.proposals.models import Proposal, ProposalStatus, ProposalTransition
 from backend.proposals.services import (
     proposal_create,
@@ -178,11 +178,46 @@ def test_a_bad_child_row_leaves_nothing_behind(in_authority_a, officer):
 
 def test_the_owner_must_be_a_member(in_authority_a, officer, make_member, authority_b):
     outsider = make_member(authority_b, Role.OFFICER).user
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(InvalidInput) as refused:
         proposal_create(
             authority=in_authority_a, actor=officer, fields=proposal_fields(owner_id=outsider.pk)
         )
-    assert "owner" in refused.value.message_dict
+    assert refused.value.code == "owner_not_member"
+    assert "owner" in refused.value.fields
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.FACILITATOR])
+def test_a_member_who_cannot_act_on_proposals_cannot_own_one(
+    role, in_authority_a, officer, make_member
+):
+    member = make_member(in_authority_a, role).user
+    with pytest.raises(InvalidInput) as refused:
+        proposal_create(
+            authority=in_authority_a, actor=officer, fields=proposal_fields(owner_id=member.pk)
+        )
+    assert refused.value.code == "owner_cannot_act"
+    assert not Proposal.objects.exists()
+    proposal = make_proposal(in_authority_a, officer)
+    with pytest.raises(InvalidInput) as refused:
+        proposal_update(
+            authority=in_authority_a,
+            proposal=proposal,
+            actor=officer,
+            fields={"owner_id": member.pk},
+        )
+    assert refused.value.code == "owner_cannot_act"
+    proposal.refresh_from_db()
+    assert proposal.owner_id == officer.pk
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.OFFICER])
+def test_an_admin_or_officer_can_be_made_owner(role, in_authority_a, officer, make_member):
+    member = make_member(in_authority_a, role).user
+    proposal = make_proposal(in_authority_a, officer)
+    updated = proposal_update(
+        authority=in_authority_a, proposal=proposal, actor=officer, fields={"owner_id": member.pk}
+    )
+    assert updated.owner_id == member.pk
 
 
 def test_update_replaces_only_the_lists_it_is_given(in_authority_a, officer):

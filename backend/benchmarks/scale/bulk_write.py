@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import models
 
-from backend.assessments.models import Answer, Assessment
+from backend.assessments.models import Answer, Assessment, AssessmentContributor, Contribution
 from backend.benchmarks.scale.lifecycle import Plan
 from backend.consultations.models import (
     Consultation,
@@ -100,6 +100,23 @@ def plan_write(plan: Plan) -> Counter[str]:
         for key, value in values.items()
     ]
     Answer.objects.bulk_create(answers, batch_size=batch)
+    # Who contributed, as the services record it (the reviewer is someone else).
+    contributors = [
+        AssessmentContributor(
+            assessment_id=assessment.pk,
+            user_id=assessment.assessor_id,
+            contribution=contribution,
+            first_at=at,
+        )
+        for _, assessment, _ in plan.assessments
+        for contribution, at in (
+            (Contribution.STARTED, assessment.created_at),
+            (Contribution.ANSWERED, assessment.created_at),
+            (Contribution.SUBMITTED, assessment.submitted_at),
+        )
+        if at is not None
+    ]
+    AssessmentContributor.objects.bulk_create(contributors, batch_size=batch)
     written["assessments"] += len(plan.assessments)
     written["answers"] += len(answers)
 
@@ -151,6 +168,7 @@ def plan_write(plan: Plan) -> Counter[str]:
             consultation_id=item.consultation.pk,
             invited=item.result.invited,
             responded=item.result.responded,
+            open_link_respondents=item.result.open_link_respondents,
             response_rate=item.result.response_rate,
             net_acceptability=item.result.net_acceptability,
             actual_cost=item.result.actual_cost,
@@ -180,6 +198,7 @@ SEEDED_TABLES = (
     ProposalTransition,
     Assessment,
     Answer,
+    AssessmentContributor,
     Consultation,
     Participant,
     Response,

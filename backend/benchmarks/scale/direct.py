@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import connection
 
-from backend.consultations.models import ConsultationStatus
+from backend.consultations.models import ConsultationStatus, ParticipantSource
 from tenants.models import Authority, AuthorityStatus
 
 # The all-time figures both ways compute; names as in backend.benchmarks.figures.
@@ -34,12 +34,15 @@ def _schema_select(schema: str) -> str:
     """One row of raw counts for one schema (schema names are validated slugs)."""
     q = f'"{schema}"'
     held = ", ".join(f"'{status}'" for status in HELD)
+    # The response rate is of the people the authority invited: open-link respondents
+    # were never invited, so they are in neither side of it.
+    open_link = ParticipantSource.OPEN_LINK.value
     return f"""
 SELECT '{schema}' AS schema,
   (SELECT count(*) FROM {q}.proposals_proposal) AS logged,
   (SELECT count(*) FROM {q}.proposals_proposal WHERE withdrawn_at IS NOT NULL) AS withdrawn,
   d.decided, d.approved, d.with_conditions, d.rejected, d.median_days,
-  h.invited, h.responded, h.mean_acceptability
+  h.invited, h.invited_responded, h.mean_acceptability
 FROM (
   SELECT count(*) AS decided,
     count(*) FILTER (WHERE d.outcome = 'approved') AS approved,
@@ -53,8 +56,8 @@ FROM (
   SELECT
     (SELECT count(*) FROM {q}.consultations_participant pa
        JOIN {q}.consultations_consultation c ON c.id = pa.consultation_id
-       WHERE c.status IN ({held})) AS invited,
-    count(r.id) AS responded,
+       WHERE c.status IN ({held}) AND pa.source <> '{open_link}') AS invited,
+    count(r.id) FILTER (WHERE pa.source <> '{open_link}') AS invited_responded,
     avg(r.acceptability)::float8 AS mean_acceptability
   FROM {q}.consultations_response r
   JOIN {q}.consultations_participant pa ON pa.id = r.participant_id
@@ -91,7 +94,7 @@ def _figures(row: dict[str, Any]) -> dict[str, Any]:
         "days_to_decision_median": None
         if median is None or math.isnan(median)
         else round(median, 1),
-        "response_rate": _share(row["responded"], row["invited"]),
+        "response_rate": _share(row["invited_responded"], row["invited"]),
         "mean_acceptability": None if mean is None else round(mean, 4),
     }
 

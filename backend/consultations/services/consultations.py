@@ -25,6 +25,7 @@ from backend.consultations.models import (
     ConsultationStatus,
     OutboxKind,
     Participant,
+    ParticipantSource,
     Response,
 )
 from backend.consultations.scoring import Answer, compute_results, cost_per_participant
@@ -297,16 +298,27 @@ def result_compute(*, consultation: Consultation) -> ConsultationResult:
     existing = selectors.result_get(consultation=consultation)
     if existing is not None:
         return existing
-    invited = Participant.objects.filter(consultation=consultation).count()
+    # "Invited" is the people the authority invited or imported, erased ones included
+    # (erasure keeps an anonymous row); open-link respondents invited themselves.
+    invited = (
+        Participant.objects.filter(consultation=consultation)
+        .exclude(source=ParticipantSource.OPEN_LINK)
+        .count()
+    )
     answers = [
         Answer(
             acceptability=row["acceptability"],
             purposeful=row["purposeful"],
             proportionate=row["proportionate"],
             responsible=row["responsible"],
+            invited=row["participant__source"] != ParticipantSource.OPEN_LINK,
         )
         for row in Response.objects.filter(participant__consultation=consultation).values(
-            "acceptability", "purposeful", "proportionate", "responsible"
+            "acceptability",
+            "purposeful",
+            "proportionate",
+            "responsible",
+            "participant__source",
         )
     ]
     results = compute_results(
@@ -319,6 +331,7 @@ def result_compute(*, consultation: Consultation) -> ConsultationResult:
         consultation=consultation,
         invited=results.invited,
         responded=results.responded,
+        open_link_respondents=results.open_link_respondents,
         response_rate=results.response_rate,
         net_acceptability=results.net_acceptability,
         actual_cost=results.actual_cost,

@@ -103,7 +103,9 @@ class Command(BaseCommand):
         )
 
         created = seed_demo_proposals(
-            authority=Authority.objects.get(schema_name="demo"), actor=shared
+            authority=Authority.objects.get(schema_name="demo"),
+            actor=shared,
+            reviewer=User.objects.get(email="admin@demo.example"),
         )
         self.stdout.write(f"Demo proposals: {created} created (one decision on the register).")
 
