@@ -12,8 +12,18 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
 from api.renderers import CSVRenderer
 from backend.benchmarks.figures import FIGURES
-from backend.benchmarks.selectors import AuthorityFigures, figure_distributions
-from backend.benchmarks.stats import Distribution
+from backend.benchmarks.privacy import Viewer
+from backend.benchmarks.selectors import (
+    AuthorityFigures,
+    figure_distributions,
+    reason_dicts,
+    subject_figures,
+    summary_reason,
+)
+from backend.disclosure.bands import OTHER
+from backend.disclosure.distribution import Summary
+from backend.disclosure.policy import Policy
+from backend.disclosure.reasons import ReasonCode
 from tenants.models import AuthorityKind, Nation
 
 # Every benchmark table also answers ?format=csv; charts are documented as SVG bodies.
@@ -46,9 +56,23 @@ class SliceQuerySerializer(serializers.Serializer[Any]):
         return attrs
 
 
+BAND_HELP = (
+    " Coordinators filter on the exact value; anyone else on the published band "
+    "(rare values are pooled as 'other', or not published at all)."
+)
+
+
 class TableQuerySerializer(SliceQuerySerializer):
-    kind = serializers.ChoiceField(choices=AuthorityKind.choices, required=False)
-    nation = serializers.ChoiceField(choices=Nation.choices, required=False)
+    kind = serializers.ChoiceField(
+        choices=[*AuthorityKind.choices, (OTHER, "Other (pooled)")],
+        required=False,
+        help_text="Only authorities of this kind." + BAND_HELP,
+    )
+    nation = serializers.ChoiceField(
+        choices=[*Nation.choices, (OTHER, "Other (pooled)")],
+        required=False,
+        help_text="Only authorities in this nation." + BAND_HELP,
+    )
 
 
 class FigureQuerySerializer(serializers.Serializer[Any]):
@@ -63,33 +87,77 @@ class DistributionChartQuerySerializer(SliceQuerySerializer, FigureQuerySerializ
     highlight = serializers.CharField(required=False, help_text="The ref of one authority.")
 
 
+class WithheldSerializer(serializers.Serializer[Any]):
+    """Why a figure is null: a machine-readable code, the count it rests on, and a sentence."""
+
+    code = serializers.ChoiceField(
+        choices=[(str(code), str(code)) for code in ReasonCode],
+        help_text="small_count: the count is at or under the threshold; "
+        "derived_from_withheld: computed from a withheld count; secondary: withheld so "
+        "that another withheld count cannot be recovered by subtraction; "
+        "too_few_contributors: fewer authorities than the minimum; quasi_identifier: "
+        "would single out an authority that is not named; basis_unknown: the count "
+        "behind it is not recorded yet.",
+    )
+    basis = serializers.CharField(
+        allow_null=True, help_text="The count or attribute the reason is about."
+    )
+    detail = serializers.CharField()
+
+
 class FigureDefinitionSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
     unit = serializers.CharField()
     higher_is_better = serializers.BooleanField(allow_null=True)
-    suppressed_below = serializers.CharField(
-        allow_null=True, help_text="'responses' or 'participants': the sample size checked."
+    count = serializers.CharField(
+        allow_null=True, help_text="The count this figure is (published rounded), if any."
     )
+    bases = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The counts it is derived from: withheld whenever one of them is.",
+    )
+
+
+class DisclosurePolicySerializer(serializers.Serializer[Any]):
+    threshold = serializers.IntegerField(help_text="Counts of 1 to this many are withheld.")
+    rounding_base = serializers.IntegerField(help_text="Published counts are multiples of it.")
+    min_contributors = serializers.IntegerField(
+        help_text="Median, quartiles and best need at least this many authorities."
+    )
+    decimals = serializers.IntegerField(help_text="Decimals of published shares and means.")
 
 
 class CatalogueSerializer(serializers.Serializer[Any]):
     figures = FigureDefinitionSerializer(many=True)
-    suppression_threshold = serializers.IntegerField()
+    disclosure = DisclosurePolicySerializer()
 
 
 class AuthorityIdentitySerializer(serializers.Serializer[Any]):
-    ref = serializers.CharField(help_text="Use in URLs: the slug, or anon-<n> for a pseudonym.")
-    name = serializers.CharField(help_text="The name, or the pseudonym ('Authority 7').")
+    ref = serializers.CharField(
+        allow_null=True,
+        help_text="Use in URLs: the slug, or anon-<n> for a pseudonym; null for an authority "
+        "that is not named, in a table sliced by period or segment.",
+    )
+    name = serializers.CharField(
+        help_text="The name, the pseudonym ('Authority 7'), or 'Unnamed authority'."
+    )
     slug = serializers.CharField(allow_null=True)
-    kind = serializers.CharField()
-    nation = serializers.CharField()
+    kind = serializers.CharField(
+        allow_null=True, help_text="Exact for coordinators; otherwise a band or null."
+    )
+    nation = serializers.CharField(
+        allow_null=True, help_text="Exact for coordinators; otherwise a band or null."
+    )
+    population_band = serializers.CharField(
+        allow_null=True, help_text="A population range holding enough authorities, or null."
+    )
 
 
 class AuthorityFiguresSerializer(AuthorityIdentitySerializer):
     figures = serializers.DictField(child=serializers.FloatField(allow_null=True))
     suppressed = serializers.DictField(
-        child=serializers.CharField(), help_text="Figure → why it is null."
+        child=WithheldSerializer(), help_text="Figure → why it is null."
     )
     computed_at = serializers.DateTimeField()
 
@@ -98,12 +166,15 @@ class FigureComparisonSerializer(serializers.Serializer[Any]):
     figure = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
     value = serializers.FloatField(allow_null=True)
-    suppressed = serializers.CharField(allow_null=True)
+    suppressed = WithheldSerializer(allow_null=True)
     authorities = serializers.IntegerField(help_text="How many authorities have a value.")
     median = serializers.FloatField(allow_null=True)
     lower_quartile = serializers.FloatField(allow_null=True)
     upper_quartile = serializers.FloatField(allow_null=True)
     best = serializers.FloatField(allow_null=True)
+    distribution_suppressed = WithheldSerializer(
+        allow_null=True, help_text="Why median, quartiles and best are null."
+    )
     chart = serializers.CharField(help_text="URL of an SVG of the distribution.")
 
 
@@ -117,9 +188,12 @@ class ComparisonSerializer(serializers.Serializer[Any]):
 class TimePointSerializer(serializers.Serializer[Any]):
     period = serializers.CharField()
     value = serializers.FloatField(allow_null=True)
+    suppressed = WithheldSerializer(allow_null=True)
+    authorities = serializers.IntegerField(help_text="How many authorities have a value.")
     median = serializers.FloatField(allow_null=True)
     lower_quartile = serializers.FloatField(allow_null=True)
     upper_quartile = serializers.FloatField(allow_null=True)
+    distribution_suppressed = WithheldSerializer(allow_null=True)
 
 
 class TimeSeriesSerializer(serializers.Serializer[Any]):
@@ -140,8 +214,7 @@ def query_params(
 
 
 def catalogue() -> dict[str, Any]:
-    from django.conf import settings
-
+    policy = Policy.from_settings()
     return {
         "figures": [
             {
@@ -149,11 +222,17 @@ def catalogue() -> dict[str, Any]:
                 "label": f.label,
                 "unit": f.unit,
                 "higher_is_better": f.higher_is_better,
-                "suppressed_below": f.basis,
+                "count": f.count,
+                "bases": [f.count] if f.count else list(f.bases),
             }
             for f in FIGURES.values()
         ],
-        "suppression_threshold": settings.BENCHMARK_SUPPRESSION_THRESHOLD,
+        "disclosure": {
+            "threshold": policy.threshold,
+            "rounding_base": policy.rounding_base,
+            "min_contributors": policy.min_contributors,
+            "decimals": policy.decimals,
+        },
     }
 
 
@@ -162,8 +241,9 @@ def identity(entry: AuthorityFigures) -> dict[str, Any]:
         "ref": entry.ref,
         "name": entry.identity["name"],
         "slug": entry.identity["slug"],
-        "kind": entry.authority.kind,
-        "nation": entry.authority.nation,
+        "kind": entry.bands.kind,
+        "nation": entry.bands.nation,
+        "population_band": entry.bands.population,
     }
 
 
@@ -171,7 +251,7 @@ def table_row(entry: AuthorityFigures) -> dict[str, Any]:
     return {
         **identity(entry),
         "figures": entry.figures,
-        "suppressed": entry.suppressed,
+        "suppressed": reason_dicts(entry.suppressed),
         "computed_at": entry.computed_at,
     }
 
@@ -182,6 +262,7 @@ def chart_url(path: str, **params: Any) -> str:
 
 def comparison(
     *,
+    viewer: Viewer,
     subject: AuthorityFigures,
     table: list[AuthorityFigures],
     period: str,
@@ -189,7 +270,9 @@ def comparison(
     chart_path: str,
     highlight: str | None,
 ) -> dict[str, Any]:
-    distributions: dict[str, Distribution] = figure_distributions(table)
+    distributions: dict[str, Summary] = figure_distributions(table)
+    values, reasons = subject_figures(subject, viewer, period_key=period, segment=segment)
+    shown_reasons = reason_dicts(reasons)
     extra = {}
     if segment.startswith("service_area:"):
         extra["service_area"] = segment.split(":", 1)[1]
@@ -202,13 +285,14 @@ def comparison(
             {
                 "figure": key,
                 "label": figure.label,
-                "value": subject.figures.get(key),
-                "suppressed": subject.suppressed.get(key),
-                "authorities": summary.count,
+                "value": values.get(key),
+                "suppressed": shown_reasons.get(key),
+                "authorities": summary.contributors,
                 "median": summary.median,
                 "lower_quartile": summary.lower_quartile,
                 "upper_quartile": summary.upper_quartile,
                 "best": summary.best,
+                "distribution_suppressed": summary_reason(summary),
                 "chart": chart_url(
                     chart_path, figure=key, period=period, highlight=highlight, **extra
                 ),

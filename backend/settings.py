@@ -259,8 +259,15 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@publicbenefit.example")
 
-# Benchmark figures from fewer responses or participants than this are withheld.
-BENCHMARK_SUPPRESSION_THRESHOLD = env_int("BENCHMARK_SUPPRESSION_THRESHOLD", 5)
+# Disclosure control (backend/disclosure, docs/disclosure.md): every figure that leaves an
+# authority's own view. Counts of 1..THRESHOLD are withheld, with everything derived from
+# them (OpenSAFELY's 7); published counts are rounded to the nearest ROUNDING_BASE;
+# median, quartiles and best need MIN_CONTRIBUTORS authorities; shares and means carry
+# DECIMALS decimals. Quasi-identifier bands hold at least THRESHOLD authorities.
+DISCLOSURE_THRESHOLD = env_int("DISCLOSURE_THRESHOLD", 7)
+DISCLOSURE_ROUNDING_BASE = env_int("DISCLOSURE_ROUNDING_BASE", 5)
+DISCLOSURE_MIN_CONTRIBUTORS = env_int("DISCLOSURE_MIN_CONTRIBUTORS", 5)
+DISCLOSURE_DECIMALS = env_int("DISCLOSURE_DECIMALS", 2)
 # A burst of changes to one authority causes one refresh, this long after the last.
 BENCHMARK_REFRESH_SETTLE_SECONDS = env_int("BENCHMARK_REFRESH_SETTLE_SECONDS", 30)
 

@@ -29,6 +29,7 @@ from backend.benchmarks.selectors import (
     AuthorityFigures,
     benchmark_entry,
     benchmark_table,
+    figure_distributions,
     time_series,
 )
 from tenants.models import Authority
@@ -68,6 +69,7 @@ class OwnBenchmarkView(AuthorityAPIView):
             viewer=viewer, period_key=params["period"], segment=params["segment"]
         )
         body = comparison(
+            viewer=viewer,
             subject=_self_in(table, authority),
             table=table,
             period=params["period"],
@@ -153,6 +155,9 @@ class OwnBenchmarkDistributionChartView(AuthorityAPIView):
         )
         figure = params["figure"]
         entries = [e for e in table if e.figures.get(figure) is not None]
+        if figure_distributions(table)[figure].reason is not None:
+            # Too few others to show them apart from one another: only your own bar.
+            entries = [e for e in entries if e.authority.pk == authority.pk]
         svg = distribution_svg(
             title=f"{FIGURES[figure].label} ({params['period']})",
             labels=[

@@ -10,11 +10,16 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import ProgrammeViewSet
 from api.errors import ErrorSerializer
+from api.permissions import is_coordinator
+from backend.benchmarks.privacy import Viewer
+from backend.benchmarks.selectors import authority_bands
+from backend.disclosure.bands import Bands
 from tenants.models import Authority, AuthorityKind, AuthorityStatus, Nation
 from tenants.selectors import authority_list
 from tenants.services import authority_onboard, authority_set_status, authority_update
@@ -44,6 +49,60 @@ class AuthoritySerializer(serializers.ModelSerializer[Authority]):
 
     def get_host(self, authority: Authority) -> str:
         return f"{authority.schema_name}.{settings.BASE_DOMAIN}"
+
+
+class AuthorityBandedSerializer(serializers.ModelSerializer[Authority]):
+    """An authority as an observer sees it: kind, nation and population only as bands.
+
+    The bands come from ``backend.disclosure.bands`` (through the benchmark
+    selectors), the same as in benchmark rows, so this list cannot be used to
+    link a pseudonym in the comparison to a name.
+    """
+
+    slug = serializers.CharField(source="schema_name", read_only=True)
+    host = serializers.SerializerMethodField()
+    kind = serializers.SerializerMethodField(
+        help_text="A band holding enough authorities, or null."
+    )
+    nation = serializers.SerializerMethodField(
+        help_text="A band holding enough authorities, or null."
+    )
+    population_band = serializers.SerializerMethodField(
+        help_text="A population range holding enough authorities, or null."
+    )
+
+    class Meta:
+        model = Authority
+        fields = [
+            "slug",
+            "name",
+            "host",
+            "kind",
+            "nation",
+            "population_band",
+            "status",
+            "date_joined",
+            "consents_to_be_named",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_host(self, authority: Authority) -> str:
+        return f"{authority.schema_name}.{settings.BASE_DOMAIN}"
+
+    def _bands(self, authority: Authority) -> Bands:
+        bands: dict[int, Bands] = self.context.get("bands", {})
+        return bands.get(authority.pk, Bands(None, None, None))
+
+    def get_kind(self, authority: Authority) -> str | None:
+        return self._bands(authority).kind
+
+    def get_nation(self, authority: Authority) -> str | None:
+        return self._bands(authority).nation
+
+    def get_population_band(self, authority: Authority) -> str | None:
+        return self._bands(authority).population
 
 
 class AuthorityOnboardSerializer(serializers.Serializer[Any]):
@@ -110,8 +169,45 @@ class AuthorityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Program
     lookup_field = "schema_name"
     lookup_url_kwarg = "slug"
 
+    # Exact quasi-identifiers an observer may not filter or order by (they would give
+    # back what the bands hide).
+    EXACT_FILTERS = ("kind", "nation", "population")
+
     def get_queryset(self) -> QuerySet[Authority]:
         return authority_list()
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        if self.action in ("list", "retrieve") and not is_coordinator(self.request):
+            return AuthorityBandedSerializer
+        return AuthoritySerializer
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = dict(super().get_serializer_context())
+        if self.action in ("list", "retrieve") and not is_coordinator(self.request):
+            context["bands"] = authority_bands(Viewer(sees_all_names=False))
+        return context
+
+    @extend_schema(
+        description="Coordinators see every attribute. Observers see kind, nation and "
+        "population only as bands (docs/disclosure.md) and may not filter or order by them.",
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not is_coordinator(request):
+            ordering = request.query_params.get("ordering", "")
+            refused = [name for name in ("kind", "nation") if name in request.query_params]
+            if "population" in ordering:
+                refused.append("ordering")
+            if refused:
+                raise ValidationError(
+                    {
+                        name: [
+                            "Observers see kind, nation and population only as bands; "
+                            "they cannot be filtered or ordered on exactly."
+                        ]
+                        for name in refused
+                    }
+                )
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(
         request=AuthorityOnboardSerializer,

@@ -124,6 +124,7 @@ class BenchmarkCompareView(ProgrammeAPIView):
         )
         subject = _find(table, authority)
         body = comparison(
+            viewer=viewer,
             subject=subject,
             table=table,
             period=params["period"],

@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from backend.benchmarks.facts import ConsultationFact, Facts, load_facts
-from backend.benchmarks.figures import FIGURES, TEST_KEYS
+from backend.benchmarks.figures import FIGURES, TEST_KEYS, per_100k_key
 from backend.benchmarks.stats import percentile
 
 LONDON = ZoneInfo("Europe/London")
@@ -31,7 +31,7 @@ class Slice:
     period_start: date | None
     segment: str
     figures: dict[str, Any]
-    sample_sizes: dict[str, int]
+    sample_sizes: dict[str, Any]
 
 
 @dataclass
@@ -235,8 +235,22 @@ def figures_of(bucket: Bucket, population: int | None) -> dict[str, Any]:
     if population:
         for name, definition in FIGURES.items():
             if definition.per_100k and figures.get(name) is not None:
-                figures[f"{name}_per_100k"] = round(figures[name] * 100_000 / population, 3)
+                figures[per_100k_key(name)] = round(figures[name] * 100_000 / population, 3)
     return figures
+
+
+def counts_of(bucket: Bucket) -> dict[str, Any]:
+    """The counts behind the figures (``figures.COUNT_KEYS``), for disclosure control."""
+    return {
+        "proposals_logged": bucket.logged,
+        "proposals_decided": bucket.decided,
+        "closed": bucket.decided + bucket.withdrawn,
+        "assessments": bucket.assessments,
+        "consultations": bucket.consultations,
+        "participants": bucket.invited,
+        "responses": bucket.responded,
+        "decided_after_consultation": bucket.decided_after_consultation,
+    }
 
 
 def _round(value: float | None) -> float | None:
@@ -255,10 +269,7 @@ def compute_slices(population: int | None = None) -> list[Slice]:
                 period_start=start,
                 segment=segment,
                 figures=figures_of(bucket, population),
-                sample_sizes={
-                    "responses": bucket.responded,
-                    "participants": bucket.invited,
-                },
+                sample_sizes=counts_of(bucket),
             )
         )
     if not any(item.period_key == "all" and item.segment == "all" for item in slices):
@@ -270,7 +281,7 @@ def compute_slices(population: int | None = None) -> list[Slice]:
                 None,
                 "all",
                 figures_of(empty, population),
-                {"responses": 0, "participants": 0},
+                counts_of(empty),
             )
         )
     return slices

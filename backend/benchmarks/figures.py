@@ -1,16 +1,31 @@
 """The catalogue of benchmark figures: what each means and how it may be compared.
 
-A figure's ``basis`` names the sample size that small-number suppression checks
-(responses or participants); figures with no basis are counts of the
-authority's own activity and are never suppressed.
+Each figure names the counts it rests on (``count``: it *is* that count;
+``bases``: it is derived from them), which is what disclosure control needs to
+withhold it with everything derived from a small count; ``disclosure_rules``
+turns the catalogue into the rules ``backend.disclosure.figures`` applies.
+The counts are kept with each rollup (``Rollup.sample_sizes``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-Basis = Literal["responses", "participants"] | None
+from backend.disclosure.figures import FigureRule
+
+# The counts kept with every rollup; people counts are protected across periods and
+# segments too (secondary suppression), activity counts only withheld and rounded.
+COUNT_KEYS = (
+    "proposals_logged",
+    "proposals_decided",
+    "closed",
+    "assessments",
+    "consultations",
+    "participants",
+    "responses",
+    "decided_after_consultation",
+)
+PEOPLE_COUNTS = ("participants", "responses")
 
 TEST_KEYS = ("purposeful", "proportionate", "responsible")
 
@@ -21,57 +36,133 @@ class Figure:
     label: str
     unit: str
     higher_is_better: bool | None
-    basis: Basis = None
+    bases: tuple[str, ...] = ()
+    count: str | None = None
     per_100k: bool = False
+    numerator: str | None = None
+    denominator: str | None = None
+
+    def rule(self) -> FigureRule:
+        return FigureRule(
+            key=self.key,
+            count=self.count,
+            bases=self.bases,
+            numerator=self.numerator,
+            denominator=self.denominator,
+        )
 
 
 def _figures() -> list[Figure]:
     figures = [
-        Figure("proposals_logged", "Proposals logged", "count", None, per_100k=True),
-        Figure("proposals_decided", "Proposals decided", "count", None, per_100k=True),
-        Figure("outcome_approved", "Decided: approved", "share", None),
         Figure(
-            "outcome_approved_with_conditions", "Decided: approved with conditions", "share", None
+            "proposals_logged",
+            "Proposals logged",
+            "count",
+            None,
+            count="proposals_logged",
+            per_100k=True,
         ),
-        Figure("outcome_rejected", "Decided: rejected", "share", None),
-        Figure("outcome_withdrawn", "Closed by withdrawal", "share", None),
         Figure(
-            "days_to_decision_median", "Days from submission to decision (median)", "days", False
+            "proposals_decided",
+            "Proposals decided",
+            "count",
+            None,
+            count="proposals_decided",
+            per_100k=True,
+        ),
+        Figure("outcome_approved", "Decided: approved", "share", None, ("closed",)),
+        Figure(
+            "outcome_approved_with_conditions",
+            "Decided: approved with conditions",
+            "share",
+            None,
+            ("closed",),
+        ),
+        Figure("outcome_rejected", "Decided: rejected", "share", None, ("closed",)),
+        Figure("outcome_withdrawn", "Closed by withdrawal", "share", None, ("closed",)),
+        Figure(
+            "days_to_decision_median",
+            "Days from submission to decision (median)",
+            "days",
+            False,
+            ("proposals_decided",),
         ),
         Figure(
             "days_to_decision_p90",
             "Days from submission to decision (90th percentile)",
             "days",
             False,
+            ("proposals_decided",),
         ),
-        Figure("assessments_completed", "Assessments completed", "count", None, per_100k=True),
-        Figure("consultations_held", "Consultations held", "count", True, per_100k=True),
         Figure(
-            "people_invited", "People invited", "count", True, basis="participants", per_100k=True
+            "assessments_completed",
+            "Assessments completed",
+            "count",
+            None,
+            count="assessments",
+            per_100k=True,
+        ),
+        Figure(
+            "consultations_held",
+            "Consultations held",
+            "count",
+            True,
+            count="consultations",
+            per_100k=True,
+        ),
+        Figure(
+            "people_invited",
+            "People invited",
+            "count",
+            True,
+            count="participants",
+            per_100k=True,
         ),
         Figure(
             "people_responding",
             "People responding",
             "count",
             True,
-            basis="participants",
+            count="responses",
             per_100k=True,
         ),
-        Figure("response_rate", "Response rate", "share", True, basis="participants"),
-        Figure("mean_acceptability", "Mean acceptability (1-5)", "score", None, basis="responses"),
-        Figure("net_acceptability", "Net acceptability", "share", None, basis="responses"),
+        Figure(
+            "response_rate",
+            "Response rate",
+            "share",
+            True,
+            ("responses", "participants"),
+            numerator="responses",
+            denominator="participants",
+        ),
+        Figure("mean_acceptability", "Mean acceptability (1-5)", "score", None, ("responses",)),
+        Figure("net_acceptability", "Net acceptability", "share", None, ("responses",)),
         Figure(
             "decisions_changed_after_consultation",
             "Decisions changed after consultation",
             "share",
             None,
+            ("decided_after_consultation",),
         ),
-        Figure("cost_per_consultation", "Cost per consultation", "gbp", False),
-        Figure("cost_per_participant", "Cost per participant", "gbp", False, basis="participants"),
+        Figure("cost_per_consultation", "Cost per consultation", "gbp", False, ("consultations",)),
+        Figure(
+            "cost_per_participant",
+            "Cost per participant",
+            "gbp",
+            False,
+            ("responses",),
+            denominator="responses",
+        ),
     ]
     for key in TEST_KEYS:
         figures.append(
-            Figure(f"verdict_met_{key}", f"Assessments finding '{key}' met", "share", None)
+            Figure(
+                f"verdict_met_{key}",
+                f"Assessments finding '{key}' met",
+                "share",
+                None,
+                ("assessments",),
+            )
         )
         figures.append(
             Figure(
@@ -79,13 +170,11 @@ def _figures() -> list[Figure]:
                 f"Public agreement: {key} (0-1)",
                 "score",
                 None,
-                basis="responses",
+                ("responses",),
             )
         )
         figures.append(
-            Figure(
-                f"gap_{key}", f"Public minus officer view: {key}", "score", None, basis="responses"
-            )
+            Figure(f"gap_{key}", f"Public minus officer view: {key}", "score", None, ("responses",))
         )
     return figures
 
@@ -98,5 +187,28 @@ def register_feature_figures(feature_keys: list[str]) -> None:
     for key in feature_keys:
         name = f"verdict_met_feature_{key}"
         FIGURES.setdefault(
-            name, Figure(name, f"Assessments finding feature '{key}' met", "share", None)
+            name,
+            Figure(
+                name, f"Assessments finding feature '{key}' met", "share", None, ("assessments",)
+            ),
         )
+
+
+def per_100k_key(name: str) -> str:
+    return f"{name}_per_100k"
+
+
+def disclosure_rules() -> dict[str, FigureRule]:
+    """The disclosure rule of every figure a rollup may hold, per-100k variants included."""
+    rules = {key: figure.rule() for key, figure in FIGURES.items()}
+    for figure in FIGURES.values():
+        if figure.per_100k and figure.count:
+            key = per_100k_key(figure.key)
+            rules[key] = FigureRule(
+                key=key,
+                bases=(figure.count,),
+                numerator=figure.count,
+                per_population=True,
+                decimals=3,
+            )
+    return rules

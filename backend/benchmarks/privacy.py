@@ -1,4 +1,7 @@
-"""Who sees which names and which small numbers in the comparison."""
+"""Who sees which names in the comparison: pseudonyms and display names.
+
+Which figures and attributes anyone may see is decided by ``backend.disclosure``.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from backend.benchmarks.figures import FIGURES
 from backend.benchmarks.models import Pseudonym
 from tenants.models import Authority
 
@@ -62,27 +63,3 @@ def display_name(
     if named:
         return {"name": authority.name, "slug": authority.schema_name, "pseudonym": label}
     return {"name": label, "slug": None, "pseudonym": label}
-
-
-def suppress(
-    figures: dict[str, Any], sample_sizes: dict[str, int], *, is_own_authority: bool
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """Null every figure whose basis has fewer than SUPPRESSION_THRESHOLD people, with a reason.
-
-    The authority itself always sees its own figures in full. The time series
-    applies the same rule in SQL (``selectors._period_values``).
-    """
-    if is_own_authority:
-        return dict(figures), {}
-    threshold = settings.BENCHMARK_SUPPRESSION_THRESHOLD
-    shown: dict[str, Any] = {}
-    reasons: dict[str, str] = {}
-    for key, value in figures.items():
-        figure = FIGURES.get(key)
-        basis = figure.basis if figure else None
-        if basis is not None and value is not None and sample_sizes.get(basis, 0) < threshold:
-            shown[key] = None
-            reasons[key] = f"suppressed: fewer than {threshold} {basis}"
-        else:
-            shown[key] = value
-    return shown, reasons

@@ -1,30 +1,50 @@
-"""Reads for the comparison: rollups only, never the authorities' schemas."""
+"""Reads for the comparison: rollups only, never the authorities' schemas.
+
+Every figure read here for anyone but its own authority goes through
+``backend.disclosure`` (``publish_figures``, ``summarise``, ``band_profiles``);
+nothing in this module or in the views decides on its own what to withhold.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import hmac
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 
-from backend.benchmarks.figures import FIGURES
+from backend.benchmarks.figures import FIGURES, disclosure_rules
 from backend.benchmarks.models import Pseudonym, Rollup
-from backend.benchmarks.privacy import Viewer, display_name, suppress
-from backend.benchmarks.stats import Distribution, distribution
+from backend.benchmarks.privacy import Viewer, display_name
+from backend.disclosure.bands import Bands, Profile, band_profiles, fixed_population_band
+from backend.disclosure.distribution import Summary, summarise
+from backend.disclosure.figures import OWN, Audience, publish_figure, publish_figures
+from backend.disclosure.policy import Policy
+from backend.disclosure.reasons import ReasonCode, Withheld
 from tenants.models import Authority, AuthorityStatus
+
+IN_COMPARISON = [AuthorityStatus.ACTIVE, AuthorityStatus.PAUSED]
+UNNAMED = "Unnamed authority"
+# Whole-programme, all-time figures are the only slice where an authority that is not
+# named keeps its stable pseudonym: a slice by period or segment has a shape (when it
+# consulted, in which service areas) that the public register could match to a name.
+LABELLED_SLICE = ("all", "all")
 
 
 @dataclass(frozen=True)
 class AuthorityFigures:
     authority: Authority
-    ref: str
+    ref: str | None
     identity: dict[str, Any]
     figures: dict[str, Any]
-    suppressed: dict[str, str]
-    sample_sizes: dict[str, int]
+    suppressed: dict[str, Withheld]
+    bands: Bands
     computed_at: Any
+    # The figures as the programme at large may see them, which distributions use.
+    public_figures: dict[str, Any] = field(default_factory=dict)
 
 
 def authority_ref(authority: Authority, viewer: Viewer, pseudonyms: dict[int, int]) -> str:
@@ -37,37 +57,113 @@ def pseudonym_numbers() -> dict[int, int]:
     return dict(Pseudonym.objects.values_list("authority_id", "number"))
 
 
-def rollup_rows(
-    *,
-    period_key: str,
-    segment: str,
-    kind: str | None = None,
-    nation: str | None = None,
-) -> QuerySet[Rollup]:
-    rows = Rollup.objects.select_related("authority").filter(
-        period_key=period_key,
-        segment=segment,
-        authority__status__in=[AuthorityStatus.ACTIVE, AuthorityStatus.PAUSED],
+def is_named_to(authority: Authority, viewer: Viewer) -> bool:
+    return (
+        viewer.sees_all_names
+        or authority.consents_to_be_named
+        or authority.pk == viewer.own_authority_id
     )
-    if kind:
-        rows = rows.filter(authority__kind=kind)
-    if nation:
-        rows = rows.filter(authority__nation=nation)
-    return rows
 
 
-def _entry(row: Rollup, viewer: Viewer, pseudonyms: dict[int, int]) -> AuthorityFigures:
+def audience_of(authority: Authority, viewer: Viewer) -> Audience:
+    if authority.pk == viewer.own_authority_id:
+        return OWN
+    return Audience(own=False, pseudonymous=not is_named_to(authority, viewer))
+
+
+def public_audience(authority: Authority) -> Audience:
+    """How the programme at large sees an authority: what distributions are computed from,
+    so that every viewer gets the same median and nobody can difference two of them."""
+    return Audience(own=False, pseudonymous=not authority.consents_to_be_named)
+
+
+def authority_bands(viewer: Viewer) -> dict[int, Bands]:
+    """Kind, nation and population of every authority as this viewer may see them.
+
+    Coordinators see every name, so the exact kind and nation; everyone else sees
+    bands that hold at least the threshold of the authorities shown to them
+    under a pseudonym (``backend.disclosure.bands``).
+    """
+    rows = list(
+        Authority.objects.values_list(
+            "pk", "kind", "nation", "population", "consents_to_be_named", "status"
+        )
+    )
+    profiles = {pk: Profile(kind, nation, population) for pk, kind, nation, population, *_ in rows}
+    if viewer.sees_all_names:
+        return {
+            pk: Bands(p.kind, p.nation, fixed_population_band(p.population))
+            for pk, p in profiles.items()
+        }
+    crowd = [
+        pk
+        for pk, _, _, _, named, status in rows
+        if not named and status in IN_COMPARISON and pk != viewer.own_authority_id
+    ]
+    return band_profiles(profiles, crowd=crowd, policy=Policy.from_settings())
+
+
+def rollup_rows(*, period_key: str, segment: str) -> QuerySet[Rollup]:
+    return Rollup.objects.select_related("authority").filter(
+        period_key=period_key, segment=segment, authority__status__in=IN_COMPARISON
+    )
+
+
+def _counts(row: Rollup) -> tuple[dict[str, int], list[str]]:
+    sizes = dict(row.sample_sizes or {})
+    secondary = list(sizes.pop("secondary", []) or [])
+    return {key: value for key, value in sizes.items() if isinstance(value, int)}, secondary
+
+
+def _slice_key(authority: Authority, period_key: str, segment: str) -> str:
+    """A per-slice order for unlabelled rows that reveals nothing and cannot be linked."""
+    message = f"{authority.pk}:{period_key}:{segment}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _entry(
+    row: Rollup,
+    viewer: Viewer,
+    pseudonyms: dict[int, int],
+    bands: dict[int, Bands],
+    *,
+    labelled: bool,
+) -> AuthorityFigures:
     authority = row.authority
-    own = authority.pk == viewer.own_authority_id
-    figures, reasons = suppress(row.figures, row.sample_sizes, is_own_authority=own)
+    policy = Policy.from_settings()
+    rules = disclosure_rules()
+    counts, secondary = _counts(row)
+    audience = audience_of(authority, viewer)
+    figures, reasons = publish_figures(
+        row.figures,
+        rules=rules,
+        counts=counts,
+        secondary=secondary,
+        audience=audience,
+        policy=policy,
+    )
+    public, _ = publish_figures(
+        row.figures,
+        rules=rules,
+        counts=counts,
+        secondary=secondary,
+        audience=public_audience(authority),
+        policy=policy,
+    )
+    identity = display_name(authority, viewer, pseudonyms)
+    ref: str | None = identity["slug"] or f"anon-{pseudonyms[authority.pk]}"
+    if audience.pseudonymous and not labelled:
+        identity = {"name": UNNAMED, "slug": None, "pseudonym": None}
+        ref = None
     return AuthorityFigures(
         authority=authority,
-        ref=authority_ref(authority, viewer, pseudonyms),
-        identity=display_name(authority, viewer, pseudonyms),
+        ref=ref,
+        identity=identity,
         figures=figures,
         suppressed=reasons,
-        sample_sizes=row.sample_sizes,
+        bands=bands.get(authority.pk, Bands(None, None, None)),
         computed_at=row.computed_at,
+        public_figures=public,
     )
 
 
@@ -79,16 +175,34 @@ def benchmark_table(
     kind: str | None = None,
     nation: str | None = None,
 ) -> list[AuthorityFigures]:
-    """Every authority's figures for one period and segment, as this viewer may see them."""
+    """Every authority's figures for one period and segment, as this viewer may see them.
+
+    ``kind`` and ``nation`` select on what the viewer sees: the exact values for
+    a coordinator, the published bands for anyone else.
+    """
     pseudonyms = pseudonym_numbers()
+    bands = authority_bands(viewer)
+    labelled = (period_key, segment) == LABELLED_SLICE
     table = [
-        _entry(row, viewer, pseudonyms)
-        for row in rollup_rows(period_key=period_key, segment=segment, kind=kind, nation=nation)
+        _entry(row, viewer, pseudonyms, bands, labelled=labelled)
+        for row in rollup_rows(period_key=period_key, segment=segment)
         # Not refreshed since onboarding: it has no figures yet either.
         if row.authority_id in pseudonyms
     ]
-    # Order by pseudonym-or-name label so the position reveals nothing.
-    table.sort(key=lambda entry: entry.identity["name"])
+    if kind:
+        table = [entry for entry in table if entry.bands.kind == kind]
+    if nation:
+        table = [entry for entry in table if entry.bands.nation == nation]
+    # Order by label (named and pseudonymous rows), then unlabelled rows by a keyed hash,
+    # so no position says anything about who is where.
+    table.sort(
+        key=lambda entry: (
+            entry.ref is None,
+            entry.identity["name"]
+            if entry.ref
+            else _slice_key(entry.authority, period_key, segment),
+        )
+    )
     return table
 
 
@@ -102,7 +216,24 @@ def benchmark_entry(
     row = rollup_rows(period_key=period_key, segment=segment).filter(authority=authority).first()
     if row is None or authority.pk not in pseudonyms:
         return None
-    return _entry(row, viewer, pseudonyms)
+    return _entry(row, viewer, pseudonyms, authority_bands(viewer), labelled=True)
+
+
+def subject_figures(
+    entry: AuthorityFigures, viewer: Viewer, *, period_key: str, segment: str
+) -> tuple[dict[str, Any], dict[str, Withheld]]:
+    """The figures of an authority addressed by its ref in one slice.
+
+    An authority that is not named to the viewer is addressed by its pseudonym,
+    so only its all-time, whole-programme figures are given: a slice by period
+    or segment would let its shape be matched to a name.
+    """
+    if (period_key, segment) == LABELLED_SLICE or not audience_of(
+        entry.authority, viewer
+    ).pseudonymous:
+        return entry.figures, entry.suppressed
+    reason = Withheld(ReasonCode.QUASI_IDENTIFIER, "slice")
+    return {key: None for key in entry.figures}, {key: reason for key in entry.figures}
 
 
 def resolve_ref(ref: str, viewer: Viewer) -> Authority | None:
@@ -120,9 +251,15 @@ def resolve_ref(ref: str, viewer: Viewer) -> Authority | None:
     return authority
 
 
-def figure_distributions(table: list[AuthorityFigures]) -> dict[str, Distribution]:
+def figure_distributions(table: list[AuthorityFigures]) -> dict[str, Summary]:
+    """Median, quartiles and best of each figure over the published values."""
+    policy = Policy.from_settings()
     return {
-        key: distribution([entry.figures.get(key) for entry in table], figure.higher_is_better)
+        key: summarise(
+            [entry.public_figures.get(key) for entry in table],
+            higher_is_better=figure.higher_is_better,
+            policy=policy,
+        )
         for key, figure in FIGURES.items()
     }
 
@@ -130,67 +267,107 @@ def figure_distributions(table: list[AuthorityFigures]) -> dict[str, Distributio
 def time_series(
     *, authority: Authority, figure: str, period_kind: str, viewer: Viewer
 ) -> list[dict[str, Any]]:
-    """The authority's value and the programme median for each period of a kind."""
+    """The authority's value and the programme's distribution for each period of a kind.
+
+    The value is withheld from anyone but the authority itself when the
+    authority is not named to them: the shape of a series is a fingerprint.
+    """
+    policy = Policy.from_settings()
+    rule = disclosure_rules()[figure]
+    subject_audience = audience_of(authority, viewer)
     points = []
-    for period_key, present, own_value in _period_values(
-        figure=figure, period_kind=period_kind, subject_id=authority.pk, viewer=viewer
-    ):
-        summary = distribution(present, FIGURES[figure].higher_is_better)
+    for period_key, rows in _period_rows(figure=figure, period_kind=period_kind):
+        published: list[float | None] = []
+        value: Any = None
+        reason: Withheld | None = None
+        for authority_id, raw, sizes, named in rows:
+            counts = {k: v for k, v in sizes.items() if isinstance(v, int)}
+            secondary = sizes.get("secondary") or []
+            public = publish_figure(
+                rule,
+                raw,
+                counts=counts,
+                secondary=secondary,
+                audience=Audience(own=False, pseudonymous=not named),
+                policy=policy,
+            )
+            published.append(public.value)
+            if authority_id == authority.pk:
+                if subject_audience.pseudonymous:
+                    value, reason = None, Withheld(ReasonCode.QUASI_IDENTIFIER, "time_series")
+                else:
+                    shown = publish_figure(
+                        rule,
+                        raw,
+                        counts=counts,
+                        secondary=secondary,
+                        audience=subject_audience,
+                        policy=policy,
+                    )
+                    value, reason = shown.value, shown.reason
+        summary = summarise(
+            published, higher_is_better=FIGURES[figure].higher_is_better, policy=policy
+        )
         points.append(
             {
                 "period": period_key,
-                "value": own_value,
+                "value": value,
+                "suppressed": _reason_dict(reason, policy),
+                "authorities": summary.contributors,
                 "median": summary.median,
                 "lower_quartile": summary.lower_quartile,
                 "upper_quartile": summary.upper_quartile,
+                "distribution_suppressed": _reason_dict(summary.reason, policy),
             }
         )
     return points
 
 
-def _period_values(
-    *, figure: str, period_kind: str, subject_id: int, viewer: Viewer
-) -> list[tuple[str, list[float], float | None]]:
-    """Per period: every authority's shown value of one figure (sorted), and the subject's.
+def _reason_dict(reason: Withheld | None, policy: Policy) -> dict[str, Any] | None:
+    if reason is None:
+        return None
+    return reason.as_dict(threshold=policy.threshold, min_contributors=policy.min_contributors)
+
+
+def reason_dicts(reasons: dict[str, Withheld]) -> dict[str, dict[str, Any]]:
+    policy = Policy.from_settings()
+    return {key: _reason_dict(reason, policy) or {} for key, reason in reasons.items()}
+
+
+def summary_reason(summary: Summary) -> dict[str, Any] | None:
+    return _reason_dict(summary.reason, Policy.from_settings())
+
+
+def _period_rows(
+    *, figure: str, period_kind: str
+) -> list[tuple[str, list[tuple[int, float | None, dict[str, Any], bool]]]]:
+    """Per period: every authority's raw value of one figure with its counts.
 
     A series reads every authority's row of every month: thousands of rows at
-    programme scale. Picking the one figure out of each JSON document, applying
-    small-number suppression (``privacy.suppression_reason``: a figure with a
-    basis is hidden from everyone but its own authority below the threshold) and
-    grouping by period all happen in PostgreSQL, so Python receives one row per
-    period instead of decoding every document.
+    programme scale. PostgreSQL picks the one figure out of each JSON document
+    and groups by period, so Python decodes one small counts document per
+    authority and period, not the whole figures document.
     """
-    basis = FIGURES[figure].basis
-    # The CTE is materialised so that only (authority, period, value) rows are sorted
-    # for the aggregate; otherwise the planner sorts whole rows, JSON documents and all.
     sql = f"""
-        WITH shown_values AS MATERIALIZED (
-            SELECT authority_id, period_key,
-                   CASE
-                       WHEN %(basis)s::text IS NOT NULL
-                            AND authority_id IS DISTINCT FROM %(viewer)s
-                            AND coalesce((sample_sizes ->> %(basis)s)::int, 0) < %(threshold)s
-                       THEN NULL
-                       ELSE (figures ->> %(figure)s)::float8
-                   END AS shown
-            FROM {Rollup._meta.db_table}
-            WHERE period_kind = %(period_kind)s AND segment = 'all'
-        )
-        SELECT period_key,
-               array_agg(shown ORDER BY shown) FILTER (WHERE shown IS NOT NULL),
-               max(shown) FILTER (WHERE authority_id = %(subject)s)
-        FROM shown_values
-        GROUP BY period_key
+        SELECT r.period_key,
+               array_agg(json_build_array(
+                   r.authority_id, (r.figures ->> %(figure)s)::float8, r.sample_sizes,
+                   a.consents_to_be_named))
+        FROM {Rollup._meta.db_table} r
+        JOIN {Authority._meta.db_table} a ON a.id = r.authority_id
+        WHERE r.period_kind = %(period_kind)s AND r.segment = 'all'
+          AND a.status = ANY(%(statuses)s)
+        GROUP BY r.period_key
     """
-    params = {
-        "subject": subject_id,
-        "basis": basis,
-        "viewer": viewer.own_authority_id,
-        "threshold": settings.BENCHMARK_SUPPRESSION_THRESHOLD,
+    params: dict[str, Any] = {
         "figure": figure,
         "period_kind": period_kind,
+        "statuses": [str(status) for status in IN_COMPARISON],
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return sorted((key, present or [], own) for key, present, own in rows)
+    return sorted(
+        (key, [(item[0], item[1], item[2] or {}, bool(item[3])) for item in items])
+        for key, items in rows
+    )

@@ -12,6 +12,8 @@ from django.utils import timezone
 from backend.benchmarks.compute import Slice, compute_slices
 from backend.benchmarks.models import RefreshRequest, Rollup
 from backend.benchmarks.privacy import pseudonym_for
+from backend.benchmarks.protection import mark_secondary
+from backend.disclosure.policy import Policy
 from tenants.context import authority_context
 from tenants.models import Authority
 
@@ -25,6 +27,7 @@ def benchmark_rollup_refresh(*, authority: Authority) -> int:
     """
     with authority_context(authority):
         slices = compute_slices(population=authority.population)
+    mark_secondary(slices, Policy.from_settings())
     pseudonym_for(authority)
     now = timezone.now()
     with transaction.atomic():

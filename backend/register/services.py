@@ -51,10 +51,17 @@ def register_verdicts_for(proposal_id: int) -> dict[str, Any] | None:
 def register_consultation_summary_for(proposal_id: int) -> dict[str, Any] | None:
     """What the proposal's consultations found, once their results are published.
 
-    Aggregates only (counts, shares, agreement per test): never a name, an
-    address, a comment or an individual answer. None when nothing is published.
+    Aggregates only, through disclosure control (``backend.disclosure``): counts
+    rounded and withheld at the threshold, shares from the rounded counts,
+    categories combined before they are withheld, and a ``withheld`` map of
+    reasons. Never a name, an address, a comment or an individual answer, and
+    nothing from which one answer can be worked out. None when nothing is
+    published. The register keeps only this published copy, never the exact
+    figures.
     """
     from backend.consultations.models import ConsultationResult, ConsultationStatus
+    from backend.disclosure.policy import Policy
+    from backend.disclosure.results import consultation_result_published
 
     results = (
         ConsultationResult.objects.filter(
@@ -64,6 +71,7 @@ def register_consultation_summary_for(proposal_id: int) -> dict[str, Any] | None
         .select_related("consultation__method")
         .order_by("consultation__closed_at", "consultation__ends_at")
     )
+    policy = Policy.from_settings()
     summary = [
         {
             "method": result.consultation.method.name,
@@ -73,16 +81,7 @@ def register_consultation_summary_for(proposal_id: int) -> dict[str, Any] | None
             )
             .date()
             .isoformat(),
-            "invited": result.invited,
-            "responded": result.responded,
-            "open_link_respondents": result.open_link_respondents,
-            "response_rate": result.response_rate,
-            "net_acceptability": result.net_acceptability,
-            "acceptability_shares": result.figures.get("acceptability_shares"),
-            "agreement": {
-                test: figures.get("agree_share")
-                for test, figures in result.figures.get("agreement", {}).items()
-            },
+            **consultation_result_published(result=result, policy=policy),
         }
         for result in results
     ]

@@ -20,7 +20,11 @@ def _rollup(authority, *, responses=10, participants=20, **figures):
         period_key="all",
         segment="all",
         figures={**base, **figures},
-        sample_sizes={"responses": responses, "participants": participants},
+        sample_sizes={
+            "responses": responses,
+            "participants": participants,
+            "proposals_logged": {**base, **figures}["proposals_logged"],
+        },
         computed_at=timezone.now(),
     )
 
@@ -28,7 +32,7 @@ def _rollup(authority, *, responses=10, participants=20, **figures):
 @pytest.fixture
 def programme(authority_a, authority_b):
     """alpha (named) and beta (unnamed) plus three more unnamed authorities with figures."""
-    _rollup(authority_a, proposals_logged=4)
+    _rollup(authority_a, proposals_logged=9)
     _rollup(authority_b, proposals_logged=8, responses=3, participants=4)
     for index, logged in enumerate([12, 16, 20]):
         other = Authority.objects.create(
@@ -94,9 +98,10 @@ def test_small_numbers_are_suppressed_with_a_reason(make_member, programme):
     rows = _table(make_member(None, Role.COORDINATOR).client(None))
     beta = next(row for row in rows if row["slug"] == "beta")
     assert beta["figures"]["mean_acceptability"] is None
-    assert beta["suppressed"]["mean_acceptability"] == "suppressed: fewer than 5 responses"
+    assert beta["suppressed"]["mean_acceptability"]["code"] == "derived_from_withheld"
+    assert beta["suppressed"]["mean_acceptability"]["basis"] == "responses"
     assert beta["figures"]["response_rate"] is None  # 4 participants
-    assert beta["figures"]["proposals_logged"] == 8  # counts of its own work are kept
+    assert beta["figures"]["proposals_logged"] == 10  # 8, rounded to the nearest 5
 
 
 def test_an_authority_sees_its_own_small_numbers(make_member, programme, authority_b):
@@ -119,11 +124,13 @@ def test_compare_gives_median_quartiles_and_best(make_member, programme):
     client = make_member(None, Role.COORDINATOR).client(None)
     body = client.get("/api/v1/benchmarks/authorities/alpha").json()
     logged = next(row for row in body["figures"] if row["figure"] == "proposals_logged")
-    assert logged["value"] == 4
+    # Published (rounded) values 10, 10, 10, 15, 20; nearest-rank statistics.
+    assert logged["value"] == 10  # 9, rounded: a coordinator is not alpha itself
     assert logged["authorities"] == 5
-    assert logged["median"] == 12
-    assert logged["lower_quartile"] == 8
-    assert logged["upper_quartile"] == 16
+    assert logged["median"] == 10
+    assert logged["lower_quartile"] == 10
+    assert logged["upper_quartile"] == 15
+    assert logged["distribution_suppressed"] is None
     assert logged["chart"].startswith("/api/v1/benchmarks/charts/distribution.svg?")
 
 
@@ -151,7 +158,7 @@ def test_csv_export_of_the_table(make_member, programme):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode().splitlines()
-    assert lines[0].startswith("ref,name,slug,kind,nation,figures.")
+    assert lines[0].startswith("ref,name,slug,kind,nation,population_band,figures.")
     assert len(lines) == 6
     assert "Beta County Council" not in response.content.decode()
 

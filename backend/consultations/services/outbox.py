@@ -30,6 +30,8 @@ from backend.consultations.models import (
     Participant,
 )
 from backend.consultations.tokens import participant_token
+from backend.disclosure.policy import Policy
+from backend.disclosure.results import consultation_result_published
 from tenants.context import require_authority_schema
 
 logger = logging.getLogger(__name__)
@@ -128,6 +130,12 @@ def _render(message: OutboxMessage) -> EmailMultiAlternatives | None:
         recipient = participant.email
         token = participant_token(participant.token_salt)
         context["participant"] = participant
+        if context["result"] is not None:
+            # A respondent is outside the authority: the figures go through disclosure
+            # control (with two respondents, the exact figures give away the other's answer).
+            context["result"] = consultation_result_published(
+                result=context["result"], policy=Policy.from_settings()
+            )
         context["link"] = settings.CONSULTATION_RESPONSE_LINK.format(host=_host(), token=token)
     else:
         user = (
