@@ -20,6 +20,12 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "consultations.sweep_all",
         "schedule": float(settings.CONSULTATION_SWEEP_SECONDS),
     },
+    # Relays account emails (reset and set-your-password links) whose on-commit relay was
+    # lost, and retries failed ones whose backoff has passed (public schema, one task).
+    "accounts-email-sweep": {
+        "task": "accounts.relay_emails",
+        "schedule": float(settings.OUTBOX_SWEEP_SECONDS),
+    },
     # Erases participants' contact details once the retention period is over.
     "consultations-retention": {
         "task": "consultations.retention_all",
