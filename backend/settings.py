@@ -225,6 +225,7 @@ SPECTACULAR_SETTINGS = {
         "AcceptabilityEnum": "backend.consultations.models.Acceptability",
         "ConsultationStatusEnum": "backend.consultations.models.ConsultationStatus",
         "ParticipantSourceEnum": "backend.consultations.models.ParticipantSource",
+        "DeliveryStatusEnum": "backend.core.delivery.DeliveryStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -137,3 +137,14 @@ def plant_consultation(authority: Authority) -> None:
         )
         if index == 1:
             consultation_close(consultation=consultation)
+
+
+@planter
+def plant_account_email(authority: Authority) -> None:
+    """A new member's set-your-password email that B's admins (only) can see and retry."""
+    from tenants.roles import Role
+    from tenants.services import membership_add
+
+    membership_add(
+        authority=authority, email=f"invitee-{MARKER}@beta.test", full_name=MARKER, role=Role.VIEWER
+    )
