@@ -265,6 +265,8 @@ OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
 # set-your-password link lasts ACCOUNT_INVITE_DAYS (Django checks both against
 # PASSWORD_RESET_TIMEOUT, the longer of the two). Links point at {host}.
 PASSWORD_RESET_HOURS = env_int("PASSWORD_RESET_HOURS", 1)
+# Browser sessions (browsable API, admin); API tokens expire after TOKEN_TTL_HOURS.
+SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 12) * 3600
 ACCOUNT_INVITE_DAYS = env_int("ACCOUNT_INVITE_DAYS", 7)
 PASSWORD_RESET_TIMEOUT = max(PASSWORD_RESET_HOURS * 3600, ACCOUNT_INVITE_DAYS * 86400)
 PASSWORD_SET_LINK = os.environ.get(
