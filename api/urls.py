@@ -13,6 +13,7 @@ from api.authority.benchmarks import (
     OwnBenchmarkTimeSeriesView,
     OwnBenchmarkView,
 )
+from api.authority.calendar_feed import CalendarFeedRotateView
 from api.authority.consultations import ConsultationViewSet
 from api.authority.decisions import DecisionViewSet
 from api.authority.history import HistoryViewSet
@@ -22,8 +23,15 @@ from api.authority.methodology import (
     MethodologyInUseView,
     PublishedMethodologyVersionViewSet,
 )
+from api.authority.outbox import AccountEmailViewSet, OutboxMessageViewSet
 from api.authority.participants import ParticipantViewSet
 from api.authority.proposals import ProposalViewSet
+from api.passwords import (
+    AuthorityPasswordChangeView,
+    PasswordResetConfirmView,
+    PasswordResetRequestView,
+    ProgrammePasswordChangeView,
+)
 from api.programme.authorities import AuthorityViewSet
 from api.programme.benchmarks import (
     BenchmarkCatalogueView,
@@ -76,6 +84,7 @@ programme_router.register("workshops", WorkshopViewSet, basename="workshop")
 programme_router.register("enrolments", EnrolmentViewSet, basename="enrolment")
 programme_router.register("funding/entries", FundingEntryViewSet, basename="funding-entry")
 programme_urls = [
+    path("account/password", ProgrammePasswordChangeView.as_view(), name="programme-password"),
     *programme_router.urls,
     path("funding/position", FundingPositionView.as_view(), name="funding-position"),
     path("benchmarks/figures", BenchmarkCatalogueView.as_view(), name="benchmark-figures"),
@@ -114,10 +123,18 @@ authority_router.register("assessments", AssessmentViewSet, basename="assessment
 authority_router.register("consultations", ConsultationViewSet, basename="consultation")
 authority_router.register("participants", ParticipantViewSet, basename="participant")
 authority_router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+authority_router.register("outbox/messages", OutboxMessageViewSet, basename="outbox-message")
+authority_router.register("outbox/account-emails", AccountEmailViewSet, basename="account-email")
 authority_urls = [
+    path("account/password", AuthorityPasswordChangeView.as_view(), name="authority-password"),
     path("authority", CurrentAuthorityView.as_view(), name="current-authority"),
     path("methodology", MethodologyInUseView.as_view(), name="methodology-in-use"),
     path("methodology/adopt", MethodologyAdoptView.as_view(), name="methodology-adopt"),
+    path(
+        "consultations/calendar-feed/rotate",
+        CalendarFeedRotateView.as_view(),
+        name="calendar-feed-rotate",
+    ),
     path("benchmarks", OwnBenchmarkView.as_view(), name="own-benchmark"),
     path("benchmarks/timeseries", OwnBenchmarkTimeSeriesView.as_view(), name="own-timeseries"),
     path(
@@ -141,6 +158,16 @@ public_programme_router.register(
     "public/register", RegisterEntryViewSet, basename="public-register"
 )
 public_programme_urls = [*public_programme_router.urls]
+
+# Password reset and set-your-password links: no account, served on every host.
+public_account_urls = [
+    path("public/password-reset", PasswordResetRequestView.as_view(), name="password-reset"),
+    path(
+        "public/password-reset/confirm",
+        PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+]
 
 # The programme-wide catalogue, served on both hosts (listed once in the public spec).
 public_catalogue_router = Router(trailing_slash=False)

@@ -38,6 +38,9 @@ if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_ENV=production.")
     SECRET_KEY = "insecure-development-key-never-use-in-production"
+# Retired keys, comma-separated, newest first: links and tokens they signed keep
+# working until the key is dropped from this list (docs/security.md, key rotation).
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
 
 # Hosts: <slug>.<BASE_DOMAIN> serves an authority, BASE_DOMAIN the programme.
 BASE_DOMAIN = os.environ.get("BASE_DOMAIN", "localhost").lower()
@@ -185,6 +188,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {
         "login": os.environ.get("LOGIN_THROTTLE_RATE", "20/min"),
+        # Password-reset requests and link uses, per client address.
+        "password_reset": os.environ.get("PASSWORD_RESET_THROTTLE_RATE", "10/hour"),
         # Public consultation endpoints: per invitation token and per client address.
         "consultation_token": os.environ.get("CONSULTATION_TOKEN_THROTTLE_RATE", "30/min"),
         "consultation_address": os.environ.get("CONSULTATION_ADDRESS_THROTTLE_RATE", "120/min"),
@@ -222,6 +227,7 @@ SPECTACULAR_SETTINGS = {
         "AcceptabilityEnum": "backend.consultations.models.Acceptability",
         "ConsultationStatusEnum": "backend.consultations.models.ConsultationStatus",
         "ParticipantSourceEnum": "backend.consultations.models.ParticipantSource",
+        "DeliveryStatusEnum": "backend.core.delivery.DeliveryStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -248,6 +254,25 @@ CONSULTATION_SWEEP_SECONDS = env_int("CONSULTATION_SWEEP_SECONDS", 60)
 CONSULTATION_RETENTION_DAYS = env_int("CONSULTATION_RETENTION_DAYS", 90)
 CONSULTATION_RESPONSE_LINK = os.environ.get(
     "CONSULTATION_RESPONSE_LINK", "http://{host}/api/v1/public/invitations/{token}"
+)
+
+# Every email outbox (backend.core.delivery): attempts before a message is marked
+# failed, and the exponential backoff between attempts (base doubled, capped).
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 6 * 3600)
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
+
+# Accounts: a password-reset link lasts PASSWORD_RESET_HOURS; a new member's
+# set-your-password link lasts ACCOUNT_INVITE_DAYS (Django checks both against
+# PASSWORD_RESET_TIMEOUT, the longer of the two). Links point at {host}.
+PASSWORD_RESET_HOURS = env_int("PASSWORD_RESET_HOURS", 1)
+# Browser sessions (browsable API, admin); API tokens expire after TOKEN_TTL_HOURS.
+SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 12) * 3600
+ACCOUNT_INVITE_DAYS = env_int("ACCOUNT_INVITE_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = max(PASSWORD_RESET_HOURS * 3600, ACCOUNT_INVITE_DAYS * 86400)
+PASSWORD_SET_LINK = os.environ.get(
+    "PASSWORD_SET_LINK", "http://{host}/set-password?uid={uid}&token={token}"
 )
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -8,13 +8,20 @@ from api.urls import (
     account_urls,
     api_v1,
     programme_urls,
+    public_account_urls,
     public_catalogue_urls,
     public_programme_urls,
 )
 from backend.urls_docs import docs_urls
 
 urlpatterns = [
-    api_v1(account_urls, programme_urls, public_programme_urls, public_catalogue_urls),
+    api_v1(
+        account_urls,
+        programme_urls,
+        public_programme_urls,
+        public_catalogue_urls,
+        public_account_urls,
+    ),
     path("api-auth/", include("rest_framework.urls")),
     path("admin/", admin.site.urls),
     *docs_urls("programme"),

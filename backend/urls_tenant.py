@@ -7,13 +7,20 @@ from api.urls import (
     account_urls,
     api_v1,
     authority_urls,
+    public_account_urls,
     public_authority_urls,
     public_catalogue_urls,
 )
 from backend.urls_docs import docs_urls
 
 urlpatterns = [
-    api_v1(account_urls, authority_urls, public_authority_urls, public_catalogue_urls),
+    api_v1(
+        account_urls,
+        authority_urls,
+        public_authority_urls,
+        public_catalogue_urls,
+        public_account_urls,
+    ),
     path("api-auth/", include("rest_framework.urls")),
     *docs_urls("authority"),
     # Last: an unknown path gets the JSON 404 even with DEBUG on.

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tenants.models import DomainMixin, TenantMixin
 
+from backend.consultations.tokens import new_feed_secret
 from tenants.roles import AUTHORITY_ROLES, PROGRAMME_ROLES, Role
 
 
@@ -57,6 +58,9 @@ class Authority(TenantMixin):
     consents_to_be_named = models.BooleanField(
         default=False, help_text="May be named in cross-authority comparisons."
     )
+    # The random half of the calendar-feed URL (see backend.consultations.tokens);
+    # an admin rotates it to retire every old feed URL.
+    calendar_feed_secret = models.CharField(max_length=64, default=new_feed_secret, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

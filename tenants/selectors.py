@@ -39,3 +39,13 @@ def membership_list(
 
 def authority_list() -> QuerySet[Authority]:
     return Authority.objects.all()
+
+
+def authority_calendar_feed_secret(*, schema_name: str) -> str:
+    """Read fresh from the database: the host cache may hold an authority from before a rotation."""
+    secret = (
+        Authority.objects.filter(schema_name=schema_name)
+        .values_list("calendar_feed_secret", flat=True)
+        .first()
+    )
+    return secret or ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import time
 from dataclasses import dataclass
 
@@ -12,6 +11,8 @@ from django.db import connection, transaction
 from django_tenants.utils import schema_exists
 
 from backend.accounts.models import User
+from backend.accounts.services import account_invite
+from backend.consultations.tokens import new_feed_secret
 from backend.core.errors import Conflict
 from backend.core.transitions import TransitionTable
 from tenants.models import Authority, AuthorityStatus, Domain, Membership
@@ -34,7 +35,8 @@ class OnboardingResult:
     authority: Authority
     admin: User
     created: bool
-    admin_password: str | None
+    # True when this call created the admin's account and queued their set-your-password email.
+    admin_invited: bool
     seconds: float
 
 
@@ -95,7 +97,7 @@ def authority_onboard(
     # transaction because they manage their own.
     authority.create_schema(check_if_exists=True, sync_schema=True, verbosity=0)
 
-    password: str | None = None
+    invited = False
     with transaction.atomic():
         created = existing is None
         if created:
@@ -105,10 +107,9 @@ def authority_onboard(
         )
         admin = User.objects.filter(email__iexact=admin_email).first()
         if admin is None:
-            password = secrets.token_urlsafe(12)
-            admin = User.objects.create_user(
-                email=admin_email, password=password, full_name=admin_full_name
-            )
+            # No password anyone could read: the admin chooses one through the emailed link.
+            admin = User.objects.create_user(email=admin_email, full_name=admin_full_name)
+            invited = account_invite(user=admin, authority=authority, host=authority_host(slug))
         Membership.objects.get_or_create(
             user=admin, authority=authority, defaults={"role": Role.ADMIN}
         )
@@ -116,7 +117,7 @@ def authority_onboard(
         authority=authority,
         admin=admin,
         created=created,
-        admin_password=password,
+        admin_invited=invited,
         seconds=time.monotonic() - started,
     )
 
@@ -130,6 +131,15 @@ def authority_set_status(*, authority: Authority, status: str) -> Authority:
     AUTHORITY_STATUS_TRANSITIONS.check(locked.status, status)
     locked.status = status
     locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def authority_calendar_feed_rotate(*, authority: Authority) -> Authority:
+    """Give the authority a new calendar-feed secret: every old feed URL stops working."""
+    locked = Authority.objects.select_for_update().get(pk=authority.pk)
+    locked.calendar_feed_secret = new_feed_secret()
+    locked.save(update_fields=["calendar_feed_secret", "updated_at"])
     return locked
 
 
@@ -178,7 +188,8 @@ def membership_grant(*, user: User, role: str, authority: Authority | None) -> M
 @dataclass(frozen=True)
 class MemberAdded:
     membership: Membership
-    initial_password: str | None
+    # True when this call created the person's account and queued their set-your-password email.
+    invited: bool
 
 
 @transaction.atomic
@@ -188,17 +199,20 @@ def membership_add(
     """Add a person to an authority, creating their user when the email is new."""
     if role not in AUTHORITY_ROLES:
         raise ValidationError({"role": [f"'{role}' is not an authority role."]})
-    password: str | None = None
+    invited = False
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
-        password = secrets.token_urlsafe(12)
-        user = User.objects.create_user(email=email, password=password, full_name=full_name)
+        # No password in any response: the person sets one through the emailed link.
+        user = User.objects.create_user(email=email, full_name=full_name)
+        invited = account_invite(
+            user=user, authority=authority, host=authority_host(authority.schema_name)
+        )
     if Membership.objects.filter(user=user, authority=authority).exists():
         raise Conflict(
             f"{user.email} is already a member of {authority.name}.", code="already_member"
         )
     membership = Membership.objects.create(user=user, authority=authority, role=role)
-    return MemberAdded(membership=membership, initial_password=password)
+    return MemberAdded(membership=membership, invited=invited)
 
 
 def _ensure_an_admin_remains(membership: Membership) -> None:

@@ -145,6 +145,17 @@ def plant_consultation(authority: Authority) -> None:
 
 
 @planter
+def plant_account_email(authority: Authority) -> None:
+    """A new member's set-your-password email that B's admins (only) can see and retry."""
+    from tenants.roles import Role
+    from tenants.services import membership_add
+
+    membership_add(
+        authority=authority, email=f"invitee-{MARKER}@beta.test", full_name=MARKER, role=Role.VIEWER
+    )
+
+
+@planter
 def plant_webhook_endpoint(authority: Authority) -> None:
     """An endpoint and a delivery of B's: A's admins must never see either."""
     from backend.webhooks.models import WebhookDelivery, WebhookEndpoint

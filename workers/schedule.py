@@ -22,6 +22,12 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     },
     # Retries webhook deliveries that are due (one relay task per endpoint).
     "webhooks-sweep": {"task": "webhooks.sweep", "schedule": float(settings.WEBHOOK_SWEEP_SECONDS)},
+    # Relays account emails (reset and set-your-password links) whose on-commit relay was
+    # lost, and retries failed ones whose backoff has passed (public schema, one task).
+    "accounts-email-sweep": {
+        "task": "accounts.relay_emails",
+        "schedule": float(settings.OUTBOX_SWEEP_SECONDS),
+    },
     # Erases participants' contact details once the retention period is over.
     "consultations-retention": {
         "task": "consultations.retention_all",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import django_filters
@@ -38,12 +38,13 @@ from backend.consultations.services import (
     consultation_update,
     participant_import_csv,
 )
-from backend.consultations.tokens import calendar_feed_token, open_link_token
+from backend.consultations.tokens import OPEN_LINK, calendar_feed_token, issued_token
 from backend.consultations.transitions import CONSULTATION_TRANSITIONS
 from backend.engagement.models import EngagementMethod
 from backend.proposals.models import Proposal
 from tenants.context import require_authority_schema
 from tenants.roles import ENGAGEMENT_STAFF
+from tenants.selectors import authority_calendar_feed_secret
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -56,9 +57,9 @@ CSV_MAX_BYTES = 1_000_000
 
 
 def calendar_feed_path() -> str:
-    return reverse(
-        "v1:public-calendar-feed", kwargs={"token": calendar_feed_token(require_authority_schema())}
-    )
+    schema = require_authority_schema()
+    secret = authority_calendar_feed_secret(schema_name=schema)
+    return reverse("v1:public-calendar-feed", kwargs={"token": calendar_feed_token(schema, secret)})
 
 
 class ConsultationSerializer(serializers.ModelSerializer[Consultation]):
@@ -136,11 +137,15 @@ class ConsultationSerializer(serializers.ModelSerializer[Consultation]):
     def get_open_link_token(self, consultation: Consultation) -> str | None:
         if not consultation.open_link_enabled or not consultation.open_link_salt:
             return None
-        return open_link_token(consultation.open_link_salt)
+        return issued_token(OPEN_LINK, consultation.open_link_salt, consultation.open_link_digest)
 
     def get_calendar_url(self, consultation: Consultation) -> str:
         request = self.context.get("request")
-        path = f"{calendar_feed_path()}/consultations/{consultation.pk}"
+        # One secret read per response, not per row (the context is shared by a list).
+        shared = cast(dict[str, Any], self.root._context)  # one dict for a whole list
+        if "calendar_feed_path" not in shared:
+            shared["calendar_feed_path"] = calendar_feed_path()
+        path = f"{shared['calendar_feed_path']}/consultations/{consultation.pk}"
         return request.build_absolute_uri(path) if request else path
 
 

@@ -36,12 +36,14 @@ class MemberCreateSerializer(serializers.Serializer[Any]):
 
 
 class MemberCreatedSerializer(MemberSerializer):
-    initial_password = serializers.CharField(
-        allow_null=True, read_only=True, help_text="Set only when this call created the user."
+    set_password_email_queued = serializers.BooleanField(
+        read_only=True,
+        help_text="True when this call created the person's account: they get an email with a "
+        "single-use link to choose their password (no password is ever returned).",
     )
 
     class Meta(MemberSerializer.Meta):
-        fields = [*MemberSerializer.Meta.fields, "initial_password"]
+        fields = [*MemberSerializer.Meta.fields, "set_password_email_queued"]
         read_only_fields = fields
 
 
@@ -86,7 +88,7 @@ class MemberViewSet(
         added = membership_add(authority=request._request.tenant, **data.validated_data)  # type: ignore[attr-defined]
         body = {
             **MemberSerializer(added.membership).data,
-            "initial_password": added.initial_password,
+            "set_password_email_queued": added.invited,
         }
         return Response(body, status=status.HTTP_201_CREATED)
 

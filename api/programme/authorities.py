@@ -129,8 +129,9 @@ class AuthorityOnboardResultSerializer(serializers.Serializer[Any]):
     authority = AuthoritySerializer()
     created = serializers.BooleanField(help_text="False when this repeated an earlier onboarding.")
     admin_email = serializers.EmailField()
-    admin_initial_password = serializers.CharField(
-        allow_null=True, help_text="Set only when the admin user was created by this call."
+    admin_set_password_email_queued = serializers.BooleanField(
+        help_text="True when this call created the admin's account: they get an email with a "
+        "single-use link to choose their password (no password is ever returned)."
     )
     provisioning_seconds = serializers.FloatField()
 
@@ -223,7 +224,7 @@ class AuthorityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Program
             "authority": AuthoritySerializer(result.authority).data,
             "created": result.created,
             "admin_email": result.admin.email,
-            "admin_initial_password": result.admin_password,
+            "admin_set_password_email_queued": result.admin_invited,
             "provisioning_seconds": round(result.seconds, 3),
         }
         return Response(

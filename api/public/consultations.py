@@ -7,7 +7,6 @@ here is rate-limited per token and per client address.
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -42,8 +41,9 @@ from backend.consultations.services import (
     response_submit,
     response_submit_open_link,
 )
-from backend.consultations.tokens import calendar_feed_token
+from backend.consultations.tokens import calendar_feed_token_verifies
 from tenants.context import require_authority_schema
+from tenants.selectors import authority_calendar_feed_secret
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -255,9 +255,11 @@ class OpenSurveyView(PublicAPIView):
 
 
 def _check_feed_token(token: str) -> None:
-    # Constant-time comparison: the feed secret must not leak through timing.
-    expected = calendar_feed_token(require_authority_schema())
-    if not hmac.compare_digest(token.encode(), expected.encode()):
+    # Constant-time comparisons, current key then fallbacks; the secret is read fresh so
+    # a rotation retires the old URL at once in every process.
+    schema = require_authority_schema()
+    secret = authority_calendar_feed_secret(schema_name=schema)
+    if len(token) > 100 or not calendar_feed_token_verifies(schema, secret, token):
         raise Http404
 
 

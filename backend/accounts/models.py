@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from backend.core.delivery import DeliveryStatus
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -49,3 +51,44 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+
+class AccountEmailKind(models.TextChoices):
+    PASSWORD_RESET = "password_reset", "Password reset link"
+    SET_PASSWORD = "set_password", "Set-your-password invitation"
+
+
+class AccountEmail(models.Model):
+    """An account email to send (a reset link, a new member's set-your-password link).
+
+    Public schema, like the users it concerns, so it is written in the same
+    transaction as the change that causes it. Holds no token and no address:
+    the relay derives a fresh, expiring, single-use token and reads the user's
+    address when it sends. ``authority`` is the authority whose admin caused
+    the email (shown to that authority's admins), ``host`` the host the link
+    points at. Delivery, backoff and giving up follow backend.core.delivery.
+    """
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32, choices=AccountEmailKind.choices)
+    authority = models.ForeignKey(
+        "tenants.Authority", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    host = models.CharField(max_length=255)
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    status = models.CharField(
+        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="account_email_due_idx")]
+
+    def __str__(self) -> str:
+        return self.idempotency_key

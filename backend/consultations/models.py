@@ -13,6 +13,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+
+from backend.core.delivery import DeliveryStatus
 
 
 class ConsultationStatus(models.TextChoices):
@@ -292,12 +295,12 @@ class OutboxKind(models.TextChoices):
     REMINDER = "reminder", "Reminder"
     THANK_YOU = "thank_you", "Thank-you with results"
     OWNER_RESULTS = "owner_results", "Results to the proposal's owner"
+    RESCHEDULED = "rescheduled", "The consultation moved"
+    CANCELLED = "cancelled", "The consultation was cancelled"
 
 
-class OutboxStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENT = "sent", "Sent"
-    SKIPPED = "skipped", "Skipped (no recipient any more)"
+# One status vocabulary for every outbox (see backend.core.delivery).
+OutboxStatus = DeliveryStatus
 
 
 class OutboxMessage(models.Model):
@@ -305,8 +308,10 @@ class OutboxMessage(models.Model):
 
     Holds references, not addresses or tokens: the relay renders the message
     when it sends it, so erasing a participant leaves nothing here to scrub.
-    ``idempotency_key`` (consultation, participant or user, kind) is unique, so
-    a repeated transition cannot queue a second copy.
+    ``idempotency_key`` (consultation, participant or user, kind, and for
+    reschedule/cancel notices the consultation's ``sequence``) is unique, so a
+    repeated transition cannot queue a second copy. Delivery, backoff
+    (``next_attempt_at``) and giving up (``failed``) follow backend.core.delivery.
     """
 
     consultation = models.ForeignKey(
@@ -322,13 +327,18 @@ class OutboxMessage(models.Model):
         max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
     attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["status", "id"])]
+        indexes = [
+            models.Index(fields=["status", "id"]),
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.idempotency_key

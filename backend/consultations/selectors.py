@@ -7,10 +7,11 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from backend.consultations.models import (
     Consultation,
     ConsultationResult,
+    OutboxMessage,
     Participant,
     Response,
 )
-from backend.consultations.tokens import token_digest
+from backend.consultations.tokens import OPEN_LINK, PARTICIPANT, token_digest, token_verifies
 from tenants.context import require_authority_schema
 
 
@@ -38,23 +39,30 @@ def participant_by_token(*, token: str) -> Participant | None:
     require_authority_schema()
     if not token or len(token) > 100:
         return None
-    return (
+    participant = (
         Participant.objects.select_related("consultation", "consultation__method")
         .filter(token_digest=token_digest(token), erased_at__isnull=True)
         .first()
     )
+    # The digest finds the row; the key check retires links of a key no longer in service.
+    if participant is None or not token_verifies(PARTICIPANT, participant.token_salt, token):
+        return None
+    return participant
 
 
 def consultation_by_open_link(*, token: str) -> Consultation | None:
     require_authority_schema()
     if not token or len(token) > 100:
         return None
-    return (
+    consultation = (
         Consultation.objects.select_related("method")
         .filter(open_link_enabled=True, open_link_digest=token_digest(token))
         .exclude(open_link_digest="")
         .first()
     )
+    if consultation is None or not token_verifies(OPEN_LINK, consultation.open_link_salt, token):
+        return None
+    return consultation
 
 
 def response_for(*, participant: Participant) -> Response | None:
@@ -88,3 +96,8 @@ def calendar_consultations() -> QuerySet[Consultation]:
     """
     require_authority_schema()
     return Consultation.objects.select_related("method").all()
+
+
+def outbox_message_list() -> QuerySet[OutboxMessage]:
+    require_authority_schema()
+    return OutboxMessage.objects.select_related("consultation", "participant")

@@ -5,9 +5,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django_tenants.utils import schema_exists
 
+from backend.accounts.outbox import account_email_relay
 from tenants.models import Authority, AuthorityStatus, Domain, Membership
 from tenants.roles import Role
 from tenants.services import authority_drop_schema, authority_onboard
+from tests.accounts.links import link_in
 
 ONBOARD = {"name": "Gamma Council", "kind": "unitary", "admin_email": "chief@gamma.test"}
 
@@ -53,7 +55,10 @@ def test_onboarding_creates_schema_host_and_admin_and_is_safe_to_repeat(coordina
         body = first.json()
         assert body["created"] is True
         assert body["authority"]["host"] == "gamma.localhost"
-        assert body["admin_initial_password"]
+        assert body["admin_set_password_email_queued"] is True
+        assert not any(
+            "password" in key and key != "admin_set_password_email_queued" for key in body
+        )
         assert body["provisioning_seconds"] > 0
         assert schema_exists("gamma")
         assert Domain.objects.filter(domain="gamma.localhost").exists()
@@ -62,7 +67,7 @@ def test_onboarding_creates_schema_host_and_admin_and_is_safe_to_repeat(coordina
         again = client.post("/api/v1/authorities", {**ONBOARD, "slug": "gamma"}, format="json")
         assert again.status_code == 200
         assert again.json()["created"] is False
-        assert again.json()["admin_initial_password"] is None
+        assert again.json()["admin_set_password_email_queued"] is False
         assert Authority.objects.filter(schema_name="gamma").count() == 1
         assert Membership.objects.filter(user__email="chief@gamma.test").count() == 1
     finally:
@@ -73,16 +78,26 @@ def test_onboarding_creates_schema_host_and_admin_and_is_safe_to_repeat(coordina
             authority_drop_schema(authority=gamma)
 
 
-def test_the_new_admin_can_use_the_new_host_at_once(coordinator, anonymous):
+def test_the_new_admin_sets_a_password_from_the_email_and_uses_the_new_host(
+    coordinator, anonymous, mailoutbox
+):
     try:
-        body = (
-            coordinator.client(None)
-            .post("/api/v1/authorities", {**ONBOARD, "slug": "gamma"}, format="json")
-            .json()
+        coordinator.client(None).post(
+            "/api/v1/authorities", {**ONBOARD, "slug": "gamma"}, format="json"
         )
+        account_email_relay()
+        (email,) = [m for m in mailoutbox if m.to == ["chief@gamma.test"]]
+        host, uid, token = link_in(email)
+        assert host == "gamma.localhost"
+        confirmed = anonymous(None).post(
+            "/api/v1/public/password-reset/confirm",
+            {"uid": uid, "token": token, "new_password": "a long new passphrase 42"},
+            format="json",
+        )
+        assert confirmed.status_code == 204, confirmed.json()
         login = anonymous(None).post(
             "/api/v1/auth/login",
-            {"email": "chief@gamma.test", "password": body["admin_initial_password"]},
+            {"email": "chief@gamma.test", "password": "a long new passphrase 42"},
             format="json",
         )
         from rest_framework.test import APIClient

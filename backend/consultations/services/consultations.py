@@ -33,7 +33,13 @@ from backend.consultations.services.outbox import (
     outbox_queue_for_participants,
     outbox_queue_for_user,
 )
-from backend.consultations.tokens import new_salt, open_link_token, token_digest
+from backend.consultations.tokens import (
+    OPEN_LINK,
+    issued_token,
+    new_salt,
+    open_link_token,
+    token_digest,
+)
 from backend.consultations.transitions import CONSULTATION_TRANSITIONS
 from backend.core.errors import Conflict
 from backend.core.events import EventName, announce
@@ -106,7 +112,11 @@ def _lock(consultation_id: int) -> Consultation:
 
 def _set_open_link(consultation: Consultation, enabled: bool) -> None:
     consultation.open_link_enabled = enabled
-    if enabled and not consultation.open_link_salt:
+    retired = consultation.open_link_salt and not issued_token(
+        OPEN_LINK, consultation.open_link_salt, consultation.open_link_digest
+    )
+    # A new link when there was none, or when the key that issued the old one is retired.
+    if enabled and (not consultation.open_link_salt or retired):
         consultation.open_link_salt = new_salt()
         consultation.open_link_digest = token_digest(open_link_token(consultation.open_link_salt))
 
@@ -201,11 +211,25 @@ def consultation_reschedule(
     consultation = _lock(consultation.pk)
     _require_scheduled(consultation, "rescheduled")
     _check_times(starts_at, ends_at)
+    if (starts_at, ends_at) == (consultation.starts_at, consultation.ends_at):
+        return consultation  # nothing moved: no new sequence, no emails
     consultation.starts_at = starts_at
     consultation.ends_at = ends_at
     consultation.sequence += 1
     consultation.save()
+    _tell_invited(consultation, OutboxKind.RESCHEDULED)
     return consultation
+
+
+def _tell_invited(consultation: Consultation, kind: str) -> None:
+    """One notice per invited person per change (the key carries ``sequence``).
+
+    Erased participants have no address left and are never written to.
+    """
+    invited = Participant.objects.filter(consultation=consultation, erased_at__isnull=True).exclude(
+        email=""
+    )
+    outbox_queue_for_participants(consultation=consultation, participants=invited, kind=kind)
 
 
 @transaction.atomic
@@ -217,6 +241,7 @@ def consultation_cancel(*, consultation: Consultation, reason: str = "") -> Cons
     consultation.cancel_reason = reason
     consultation.sequence += 1
     consultation.save()
+    _tell_invited(consultation, OutboxKind.CANCELLED)
     return consultation
 
 

@@ -5,7 +5,7 @@ unique; repeats are ignored), and the relay locks one pending row at a time
 with ``SELECT ... FOR UPDATE SKIP LOCKED``, sends it and marks it sent in the
 same transaction, so two relays never send the same row. (A crash between
 the SMTP hand-off and the commit can still repeat one message; nothing in
-SMTP can rule that out.)
+SMTP can rule that out.) Retries, backoff and giving up: backend.core.delivery.
 """
 
 from __future__ import annotations
@@ -19,17 +19,23 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.consultations.models import (
     Consultation,
+    ConsultationStatus,
     OutboxKind,
     OutboxMessage,
-    OutboxStatus,
     Participant,
 )
-from backend.consultations.tokens import participant_token
+from backend.consultations.tokens import (
+    PARTICIPANT,
+    issued_token,
+    new_salt,
+    participant_token,
+    token_digest,
+)
+from backend.core.delivery import relay_due, retry_now
 from backend.disclosure.policy import Policy
 from backend.disclosure.results import consultation_result_published
 from tenants.context import require_authority_schema
@@ -42,7 +48,11 @@ SUBJECTS = {
     OutboxKind.REMINDER: "Reminder: {title} closes soon",
     OutboxKind.THANK_YOU: "Thank you for taking part: results of {title}",
     OutboxKind.OWNER_RESULTS: "Consultation closed: results of {title}",
+    OutboxKind.RESCHEDULED: "New date: {title}",
+    OutboxKind.CANCELLED: "Cancelled: {title}",
 }
+# Notices about a change carry the consultation's sequence in their key: one per change.
+PER_CHANGE_KINDS = frozenset({OutboxKind.RESCHEDULED, OutboxKind.CANCELLED})
 
 
 def outbox_key(
@@ -51,21 +61,26 @@ def outbox_key(
     *,
     participant_id: int | None = None,
     user_id: int | None = None,
+    sequence: int | None = None,
 ) -> str:
     who = f"p{participant_id}" if participant_id is not None else f"u{user_id}"
-    return f"{consultation_id}:{who}:{kind}"
+    change = f":s{sequence}" if sequence is not None else ""
+    return f"{consultation_id}:{who}:{kind}{change}"
 
 
 def outbox_queue_for_participants(
     *, consultation: Consultation, participants: Iterable[Participant], kind: str
 ) -> int:
     """Queue one message of ``kind`` per participant; already-queued ones are left alone."""
+    sequence = consultation.sequence if kind in PER_CHANGE_KINDS else None
     rows = [
         OutboxMessage(
             consultation=consultation,
             participant=participant,
             kind=kind,
-            idempotency_key=outbox_key(consultation.pk, kind, participant_id=participant.pk),
+            idempotency_key=outbox_key(
+                consultation.pk, kind, participant_id=participant.pk, sequence=sequence
+            ),
         )
         for participant in participants
     ]
@@ -113,9 +128,23 @@ def _host() -> str:
     return f"{connection.schema_name}.{settings.BASE_DOMAIN}"  # type: ignore[attr-defined]
 
 
+def _participant_link_token(participant: Participant) -> str:
+    """The token already in the participant's earlier emails, or a new one if its key retired."""
+    token = issued_token(PARTICIPANT, participant.token_salt, participant.token_digest)
+    if token is None:
+        participant.token_salt = new_salt()
+        token = participant_token(participant.token_salt)
+        participant.token_digest = token_digest(token)
+        participant.save(update_fields=["token_salt", "token_digest"])
+    return token
+
+
 def _render(message: OutboxMessage) -> EmailMultiAlternatives | None:
     """Build the email from the current rows; None when there is no recipient any more."""
     consultation = message.consultation
+    cancelled = consultation.status == ConsultationStatus.CANCELLED
+    if message.kind == OutboxKind.RESCHEDULED and cancelled:
+        return None  # a "new date" notice overtaken by the cancellation is not sent
     context: dict[str, Any] = {
         "consultation": consultation,
         "method": consultation.method,
@@ -128,7 +157,7 @@ def _render(message: OutboxMessage) -> EmailMultiAlternatives | None:
         if participant is None or participant.erased_at is not None or not participant.email:
             return None
         recipient = participant.email
-        token = participant_token(participant.token_salt)
+        token = _participant_link_token(participant)
         context["participant"] = participant
         if context["result"] is not None:
             # A respondent is outside the authority: the figures go through disclosure
@@ -159,37 +188,22 @@ def _render(message: OutboxMessage) -> EmailMultiAlternatives | None:
 
 
 def outbox_relay(*, limit: int = 500) -> int:
-    """Send pending messages, each in its own transaction; returns how many were sent."""
+    """Send due pending messages, each in its own transaction; returns how many were sent."""
     require_authority_schema()
-    sent = 0
-    failed: list[int] = []
-    for _ in range(limit):
-        with transaction.atomic():
-            message = (
-                OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("consultation", "consultation__method", "participant")
-                .filter(status=OutboxStatus.PENDING)
-                .exclude(pk__in=failed)
-                .order_by("id")
-                .first()
-            )
-            if message is None:
-                break
-            email = _render(message)
-            message.attempts += 1
-            if email is None:
-                message.status = OutboxStatus.SKIPPED
-            else:
-                try:
-                    email.send()
-                except Exception as error:
-                    failed.append(message.pk)
-                    message.last_error = str(error)[:2000]
-                    message.save(update_fields=["attempts", "last_error"])
-                    logger.warning("Sending outbox message %s failed", message.pk, exc_info=True)
-                    continue
-                message.status = OutboxStatus.SENT
-                message.sent_at = timezone.now()
-                sent += 1
-            message.save(update_fields=["attempts", "status", "sent_at"])
-    return sent
+    report = relay_due(
+        due=lambda: OutboxMessage.objects.select_related(
+            "consultation", "consultation__method", "participant"
+        ),
+        render=_render,
+        limit=limit,
+    )
+    return report.sent
+
+
+@transaction.atomic
+def outbox_message_retry(*, message: OutboxMessage) -> OutboxMessage:
+    """An admin's retry of a failed (or waiting) message: due now, fresh attempts."""
+    locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    retry_now(locked)
+    relay_after_commit()
+    return locked

@@ -44,5 +44,5 @@ class Command(BaseCommand):
             f"{verb} {result.authority.name} at {authority_host(result.authority.schema_name)} "
             f"in {result.seconds:.2f}s; admin {result.admin.email}"
         )
-        if result.admin_password:
-            self.stdout.write(f"Initial admin password: {result.admin_password}")
+        if result.admin_invited:
+            self.stdout.write("The admin was emailed a link to set their password.")

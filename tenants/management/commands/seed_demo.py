@@ -83,7 +83,7 @@ class Command(BaseCommand):
             if authority.status == AuthorityStatus.INVITED:
                 Authority.objects.filter(pk=authority.pk).update(status=AuthorityStatus.ACTIVE)
             admin = result.admin
-            if result.admin_password:
+            if result.admin_invited:
                 admin.set_password(DEMO_PASSWORD)
                 admin.full_name = f"{authority.name} admin"
                 admin.save()
