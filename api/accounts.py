@@ -12,9 +12,9 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from api.login_limits import LoginAddressThrottle, login_lock_check, login_success_clear
 from tenants.models import Authority, Membership
 from tenants.selectors import membership_list
 
@@ -70,12 +70,17 @@ def _authority_summary(authority: Authority) -> dict[str, str]:
 
 
 class LoginView(APIView):
-    """Exchange an email and password for an API token (hashed at rest, expires)."""
+    """Exchange an email and password for an API token (hashed at rest, expires).
+
+    Rate-limited per client address and locked out per account and per address
+    after repeated failures (429 ``login_locked``, see ``api.login_limits``);
+    unknown and known emails get the same answers. Failures are recorded in the
+    audit trail by the ``user_login_failed`` signal.
+    """
 
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    throttle_classes = [LoginAddressThrottle]
 
     @extend_schema(
         request=LoginInputSerializer, responses={200: LoginOutputSerializer}, tags=["auth"]
@@ -83,15 +88,14 @@ class LoginView(APIView):
     def post(self, request: Request) -> Response:
         data = LoginInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,
-            email=data.validated_data["email"].lower(),
-            password=data.validated_data["password"],
-        )
+        email = data.validated_data["email"].lower()
+        login_lock_check(request=request, email=email)
+        user = authenticate(request._request, email=email, password=data.validated_data["password"])
         if user is None or not user.is_active:
             raise serializers.ValidationError(
                 {"non_field_errors": ["The email or password is not correct."]}
             )
+        login_success_clear(email=email)
         instance, token = AuthToken.objects.create(user=user)
         body = {
             "token": token,

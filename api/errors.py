@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
@@ -58,6 +59,32 @@ def error_response(status_code: int, code: str, detail: str, **extra: Any) -> Js
     return JsonResponse(error_body(status_code, code, detail, **extra), status=status_code)
 
 
+class ServiceUnavailable(exceptions.APIException):
+    """A backing service (PostgreSQL, Redis) does not answer; the client should retry later."""
+
+    status_code = 503
+    default_code = "service_unavailable"
+    default_detail = "A backing service is unavailable; please retry shortly."
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail)
+        # DRF's handler turns ``wait`` into the Retry-After header.
+        self.wait = settings.SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS
+
+
+def service_unavailable_response(detail: str | None = None) -> JsonResponse:
+    """The 503 answered outside DRF (middleware), with the same body and Retry-After."""
+    wait = settings.SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS
+    response = error_response(
+        503,
+        "service_unavailable",
+        detail or str(ServiceUnavailable.default_detail),
+        context={"retry_after_seconds": wait},
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     """Turn DRF's nested error detail into {"a.b.0.c": ["message"]}."""
     out: dict[str, list[str]] = {}
@@ -103,6 +130,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 
 def _error_response(exc: Exception, context: dict[str, Any]) -> Response | None:
+    from api.unavailable import is_unavailable
+
+    if is_unavailable(exc):
+        exc = ServiceUnavailable()
     if isinstance(exc, DjangoValidationError):
         messages = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -149,7 +180,7 @@ def _error_response(exc: Exception, context: dict[str, Any]) -> Response | None:
             )
     extra: dict[str, Any] = {}
     wait = getattr(exc, "wait", None)
-    if isinstance(exc, exceptions.Throttled) and wait is not None:
+    if wait is not None:
         extra["context"] = {"retry_after_seconds": int(wait)}
     response.data = error_body(response.status_code, str(code), str(detail), **extra)
     return response

@@ -2,7 +2,14 @@
 
 Replaces django-tenants' TenantMainMiddleware so that an unknown host gets the
 JSON 404 of the error shape, and never falls back to the public schema.
-Host → authority lookups are cached in-process for TENANT_HOST_CACHE_SECONDS.
+Host → authority lookups are cached in-process for TENANT_HOST_CACHE_SECONDS
+(in-process, so an unreachable Redis does not affect routing).
+
+Django's own host validation (``ALLOWED_HOSTS``, derived from BASE_DOMAIN)
+would answer an HTML 400 page; this middleware runs before anything calls
+``request.get_host()`` and answers every host it does not serve, including
+one outside ``ALLOWED_HOSTS``, with the JSON 404 ``unknown_host``. With the
+database unreachable the lookup answers the JSON 503 ``service_unavailable``.
 """
 
 from __future__ import annotations
@@ -13,9 +20,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.request import validate_host
 from django.urls import set_urlconf
 
 from api.errors import error_response
+from api.unavailable import DATABASE_UNAVAILABLE, unavailable_answer
 from tenants.context import use_authority_schema, use_public_schema
 from tenants.models import Authority, Domain
 
@@ -61,7 +70,12 @@ class AuthorityHostMiddleware:
                 request.tenant = None  # type: ignore[attr-defined]
                 request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             else:
-                authority = authority_for_host(hostname)
+                authority = None
+                if validate_host(hostname, settings.ALLOWED_HOSTS):
+                    try:
+                        authority = authority_for_host(hostname)
+                    except DATABASE_UNAVAILABLE as exc:
+                        return unavailable_answer(request, exc)
                 if authority is None:
                     return error_response(
                         404,

@@ -29,24 +29,27 @@ def env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
-# "production" refuses to start without a real SECRET_KEY and turns on secure cookies.
+# "production" refuses to start with development defaults (see the checks below) and
+# turns on HTTPS-only behaviour; docs/security.md lists what it refuses.
 DJANGO_ENV = os.environ.get("DJANGO_ENV", "development")
 PRODUCTION = DJANGO_ENV == "production"
 DEBUG = env_bool("DJANGO_DEBUG")
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if PRODUCTION:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_ENV=production.")
-    SECRET_KEY = "insecure-development-key-never-use-in-production"
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-never-use-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or DEVELOPMENT_SECRET_KEY
 # Retired keys, comma-separated, newest first: links and tokens they signed keep
 # working until the key is dropped from this list (docs/security.md, key rotation).
 SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
 
 # Hosts: <slug>.<BASE_DOMAIN> serves an authority, BASE_DOMAIN the programme.
 BASE_DOMAIN = os.environ.get("BASE_DOMAIN", "localhost").lower()
-# Hosts are checked by api.routing against BASE_DOMAIN and the Domain table (unknown
-# hosts get a JSON 404), so Django's own check would only answer HTML 400s.
-ALLOWED_HOSTS = ["*"]
+# Django validates the Host header against these; api.routing answers every host it
+# does not serve (inside or outside this list) with the JSON 404 unknown_host before
+# anything asks Django for the host, so no request sees Django's HTML 400.
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in os.environ.get("ALLOWED_HOSTS", f"{BASE_DOMAIN},.{BASE_DOMAIN}").split(",")
+    if host.strip()
+]
 TENANT_HOST_CACHE_SECONDS = env_int("TENANT_HOST_CACHE_SECONDS", 30)
 
 SHARED_APPS = [
@@ -94,6 +97,8 @@ ROOT_URLCONF = "backend.urls_tenant"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
+    # Outermost: PostgreSQL or Redis unreachable anywhere inside → JSON 503 + Retry-After.
+    "api.unavailable.ServiceUnavailableMiddleware",
     "api.health.HealthCheckMiddleware",
     "api.routing.AuthorityHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -127,21 +132,46 @@ WSGI_APPLICATION = "backend.wsgi.application"
 _database = dj_database_url.parse(
     os.environ.get("DATABASE_URL", "postgresql://postgres@localhost/publicbenefit"),
     conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+    # Checked before each request reuses a connection: a restarted PostgreSQL is
+    # picked up again without restarting the app.
     conn_health_checks=True,
 )
 _database["ENGINE"] = "django_tenants.postgresql_backend"
+# An unreachable database fails fast (then answers 503) instead of hanging a worker.
+_database.setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3)
+)
 DATABASES = {"default": _database}
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+_redis_options = {
+    # Fail fast when Redis is unreachable; the client reconnects once it is back.
+    "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "1")),
+    "socket_timeout": float(os.environ.get("REDIS_SOCKET_TIMEOUT", "2")),
+    "health_check_interval": 30,
+}
 CACHES = {
+    # Only saves work (rendered charts): misses and dropped writes while Redis is down.
     "default": {
+        "BACKEND": "backend.core.cache_backends.FailSoftRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "pb",
+        "OPTIONS": _redis_options,
+    },
+    # Rate-limit and lockout counters: errors reach the throttles, which fail closed.
+    "throttles": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "pb",
-    }
+        "OPTIONS": _redis_options,
+    },
 }
+# How long clients are told to wait (Retry-After) when PostgreSQL or Redis is down.
+SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = env_int("SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS", 10)
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's email-and-password backend plus the sign-in lockout (api.login_limits).
+AUTHENTICATION_BACKENDS = ["api.login_limits.LockoutModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -168,6 +198,35 @@ CSRF_TRUSTED_ORIGINS = [
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# HTTPS (production): TLS ends at the ingress, which sets X-Forwarded-Proto; Django then
+# builds https:// links and redirects plain HTTP, except the probes the kubelet sends
+# straight to the pod. HSTS covers every authority's subdomain.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+
+# Client addresses for every per-address limit (api.client_address): how many proxies
+# stand in front of the app and/or their networks. Neither: X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_NETWORKS = [
+    net.strip() for net in os.environ.get("TRUSTED_PROXY_NETWORKS", "").split(",") if net.strip()
+]
+if os.environ.get("NUM_PROXIES"):
+    raise ImproperlyConfigured(
+        "NUM_PROXIES is replaced by TRUSTED_PROXY_COUNT / TRUSTED_PROXY_NETWORKS "
+        "(see docs/security.md)."
+    )
+
+# Sign-in lockout (api.login_limits): failures per account and per client address
+# within the window lock sign-in for LOGIN_LOCKOUT_SECONDS.
+LOGIN_LOCKOUT_WINDOW_SECONDS = env_int("LOGIN_LOCKOUT_WINDOW_SECONDS", 900)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
+LOGIN_LOCKOUT_ACCOUNT_FAILURES = env_int("LOGIN_LOCKOUT_ACCOUNT_FAILURES", 10)
+LOGIN_LOCKOUT_ADDRESS_FAILURES = env_int("LOGIN_LOCKOUT_ADDRESS_FAILURES", 50)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "knox.auth.TokenAuthentication",
@@ -193,11 +252,10 @@ REST_FRAMEWORK = {
         # Public consultation endpoints: per invitation token and per client address.
         "consultation_token": os.environ.get("CONSULTATION_TOKEN_THROTTLE_RATE", "30/min"),
         "consultation_address": os.environ.get("CONSULTATION_ADDRESS_THROTTLE_RATE", "120/min"),
+        # Unknown invitation, open-link or feed tokens per client address.
+        "token_guess": os.environ.get("TOKEN_GUESS_THROTTLE_RATE", "20/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    # How many reverse proxies add X-Forwarded-For; per-address rate limits use the
-    # client's address behind them (unset: the socket's peer address).
-    "NUM_PROXIES": int(os.environ["NUM_PROXIES"]) if os.environ.get("NUM_PROXIES") else None,
 }
 
 REST_KNOX = {
@@ -275,7 +333,14 @@ PASSWORD_SET_LINK = os.environ.get(
     "PASSWORD_SET_LINK", "http://{host}/set-password?uid={uid}&token={token}"
 )
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The console and file backends write participants' personal links where logs go:
+# development only (production refuses them below).
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / ".local" / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -310,12 +375,22 @@ WEBHOOK_ALLOWED_NETWORKS = [
     network for network in os.environ.get("WEBHOOK_ALLOWED_NETWORKS", "").split(",") if network
 ]
 
+# Every handler scrubs invitation tokens and feed secrets out of request paths
+# (backend.core.log_scrubbing). "django" and "django.server" lose Django's default
+# handlers (which would print unscrubbed) and propagate to the scrubbing root handler.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"scrub_tokens": {"()": "backend.core.log_scrubbing.TokenScrubFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["scrub_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 APPEND_SLASH = False
 CSRF_FAILURE_VIEW = "api.errors.csrf_failure_view"
@@ -326,3 +401,25 @@ CSRF_FAILURE_VIEW = "api.errors.csrf_failure_view"
 SILENCED_SYSTEM_CHECKS = ["commands.E001"]
 LOGIN_REDIRECT_URL = "/api/docs/"
 LOGOUT_REDIRECT_URL = "/api/docs/"
+
+
+def production_problems() -> list[str]:
+    """What keeps these settings from being safe in production (empty: nothing)."""
+    problems = []
+    if SECRET_KEY == DEVELOPMENT_SECRET_KEY or not os.environ.get("SECRET_KEY"):
+        problems.append("SECRET_KEY is unset or the development key")
+    elif len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-"):
+        problems.append("SECRET_KEY is weak (fewer than 50 characters or 5 distinct ones)")
+    if DEBUG:
+        problems.append("DEBUG is on (DJANGO_DEBUG)")
+    if EMAIL_BACKEND.rsplit(".", 2)[-2] in {"console", "filebased"}:
+        problems.append(f"EMAIL_BACKEND {EMAIL_BACKEND} writes personal links to logs or disk")
+    if not ALLOWED_HOSTS or any(host in {"*", "."} or "*" in host for host in ALLOWED_HOSTS):
+        problems.append(f"ALLOWED_HOSTS {ALLOWED_HOSTS} is empty or a wildcard")
+    return problems
+
+
+if PRODUCTION and production_problems():
+    raise ImproperlyConfigured(
+        "Refusing to start with DJANGO_ENV=production: " + "; ".join(production_problems()) + "."
+    )

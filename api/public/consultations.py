@@ -22,7 +22,11 @@ from api.base import PublicAPIView
 from api.errors import ErrorSerializer
 from api.fields import AwareDateTimeField, RejectUnknownFieldsMixin, StrictCharField
 from api.fields import StrictIntegerField as Scale
-from api.public.throttles import PUBLIC_CONSULTATION_THROTTLES, ConsultationAddressThrottle
+from api.public.throttles import (
+    CALENDAR_FEED_THROTTLES,
+    PUBLIC_CONSULTATION_THROTTLES,
+    token_miss_record,
+)
 from api.renderers import CalendarRenderer
 from backend.consultations import selectors
 from backend.consultations.models import (
@@ -165,9 +169,10 @@ class OpenLinkReceiptSerializer(serializers.Serializer[Any]):
     response = OwnResponseSerializer()
 
 
-def _participant(token: str) -> Participant:
+def _participant(request: Request, token: str) -> Participant:
     participant = selectors.participant_by_token(token=token)
     if participant is None:
+        token_miss_record(request)
         raise Http404
     return participant
 
@@ -190,7 +195,7 @@ class InvitationView(PublicAPIView):
 
     @extend_schema(responses={200: InvitationSerializer}, tags=["public"])
     def get(self, request: Request, token: str) -> Response:
-        return Response(_invitation_body(_participant(token)))
+        return Response(_invitation_body(_participant(request, token)))
 
     @extend_schema(
         responses={204: None},
@@ -198,7 +203,7 @@ class InvitationView(PublicAPIView):
         description="Erase your answer and your details. The token stops working.",
     )
     def delete(self, request: Request, token: str) -> Response:
-        participant_erase(participant=_participant(token))
+        participant_erase(participant=_participant(request, token))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -214,7 +219,7 @@ class InvitationResponseView(PublicAPIView):
         description="410 once the consultation has closed or was cancelled; 409 before it opens.",
     )
     def put(self, request: Request, token: str) -> Response:
-        participant = _participant(token)
+        participant = _participant(request, token)
         data = ResponseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         response_submit(participant=participant, answers=data.validated_data)
@@ -226,15 +231,16 @@ class OpenSurveyView(PublicAPIView):
 
     throttle_classes = PUBLIC_CONSULTATION_THROTTLES
 
-    def _consultation(self, token: str) -> Consultation:
+    def _consultation(self, request: Request, token: str) -> Consultation:
         consultation = selectors.consultation_by_open_link(token=token)
         if consultation is None:
+            token_miss_record(request)
             raise Http404
         return consultation
 
     @extend_schema(responses={200: PublicConsultationSerializer}, tags=["public"])
     def get(self, request: Request, token: str) -> Response:
-        return Response(PublicConsultationSerializer(self._consultation(token)).data)
+        return Response(PublicConsultationSerializer(self._consultation(request, token)).data)
 
     @extend_schema(
         request=OpenLinkResponseInputSerializer,
@@ -242,7 +248,7 @@ class OpenSurveyView(PublicAPIView):
         tags=["public"],
     )
     def post(self, request: Request, token: str) -> Response:
-        consultation = self._consultation(token)
+        consultation = self._consultation(request, token)
         data = OpenLinkResponseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -254,24 +260,26 @@ class OpenSurveyView(PublicAPIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-def _check_feed_token(token: str) -> None:
+def _check_feed_token(request: Request, token: str) -> None:
     # Constant-time comparisons, current key then fallbacks; the secret is read fresh so
-    # a rotation retires the old URL at once in every process.
+    # a rotation retires the old URL at once in every process. A miss counts against
+    # the client's address (guessing feed URLs is throttled like guessing invitations).
     schema = require_authority_schema()
     secret = authority_calendar_feed_secret(schema_name=schema)
     if len(token) > 100 or not calendar_feed_token_verifies(schema, secret, token):
+        token_miss_record(request)
         raise Http404
 
 
 class CalendarFeedView(PublicAPIView):
     """The authority's consultations as a subscribable iCalendar feed (secret URL)."""
 
-    throttle_classes = [ConsultationAddressThrottle]
+    throttle_classes = CALENDAR_FEED_THROTTLES
     renderer_classes = [JSONRenderer, CalendarRenderer]
 
     @extend_schema(responses=ICS, tags=["public"])
     def get(self, request: Request, token: str) -> HttpResponse:
-        _check_feed_token(token)
+        _check_feed_token(request, token)
         return ics_response(
             list(selectors.calendar_consultations()),
             name="Public consultations",
@@ -282,12 +290,12 @@ class CalendarFeedView(PublicAPIView):
 class ConsultationCalendarFeedView(PublicAPIView):
     """One consultation as a subscribable iCalendar feed (secret URL)."""
 
-    throttle_classes = [ConsultationAddressThrottle]
+    throttle_classes = CALENDAR_FEED_THROTTLES
     renderer_classes = [JSONRenderer, CalendarRenderer]
 
     @extend_schema(responses=ICS, tags=["public"])
     def get(self, request: Request, token: str, consultation_id: int) -> HttpResponse:
-        _check_feed_token(token)
+        _check_feed_token(request, token)
         consultation = selectors.calendar_consultations().filter(pk=consultation_id).first()
         if consultation is None:
             raise Http404

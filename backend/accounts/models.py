@@ -92,3 +92,35 @@ class AccountEmail(models.Model):
 
     def __str__(self) -> str:
         return self.idempotency_key
+
+
+class LoginFailureReason(models.TextChoices):
+    BAD_CREDENTIALS = "bad_credentials", "Wrong email or password"
+    LOCKED_OUT = "locked_out", "Attempt while sign-in was locked"
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in, for the security audit trail (public schema).
+
+    Never holds a password. The email is kept only when it names an existing
+    account (through ``user``); for any other email only a keyed digest is
+    kept, so repeated guesses at one unknown address can be grouped without
+    storing what was typed (people type passwords into the email box).
+    """
+
+    attempted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="login_failures"
+    )
+    identifier_digest = models.CharField(
+        max_length=64, help_text="Keyed digest of the email typed; groups repeated attempts."
+    )
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    host = models.CharField(max_length=255, blank=True)
+    reason = models.CharField(max_length=20, choices=LoginFailureReason.choices)
+
+    class Meta:
+        ordering = ["-attempted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reason} at {self.attempted_at:%Y-%m-%d %H:%M:%S}"

@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consultations", "0001_initial"),
+        ("consultations", "0002_outbox_backoff_and_change_notices"),
     ]
 
     operations = [
