@@ -47,8 +47,10 @@ ALLOWED_HOSTS = ["*"]
 TENANT_HOST_CACHE_SECONDS = env_int("TENANT_HOST_CACHE_SECONDS", 30)
 
 SHARED_APPS = [
-    "django_tenants",
+    # Before django_tenants: its migrate_schemas (migrating only the schemas that are
+    # behind) overrides django-tenants' command of the same name.
     "tenants",
+    "django_tenants",
     "backend.accounts",
     "api",
     "django.contrib.admin",

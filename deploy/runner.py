@@ -105,8 +105,8 @@ def run() -> int:
             f"http://{{host}}:{port}/api/v1/public/invitations/{{token}}",
         )
         try:
-            manage(env, "migrate_schemas", "--shared", "-v", "0")
-            manage(env, "migrate_schemas", "--tenant", "-v", "0")
+            # Public, then only the authority schemas with migrations pending.
+            manage(env, "migrate_schemas", "--noinput")
             manage(env, "seed_demo", "--base-url", f"http://{{host}}:{port}")
             commands = {
                 "web": [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}"],
