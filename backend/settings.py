@@ -45,6 +45,8 @@ BASE_DOMAIN = os.environ.get("BASE_DOMAIN", "localhost").lower()
 # hosts get a JSON 404), so Django's own check would only answer HTML 400s.
 ALLOWED_HOSTS = ["*"]
 TENANT_HOST_CACHE_SECONDS = env_int("TENANT_HOST_CACHE_SECONDS", 30)
+# At most this many host names are cached per process (bounded memory at any scale).
+TENANT_HOST_CACHE_SIZE = env_int("TENANT_HOST_CACHE_SIZE", 4096)
 
 SHARED_APPS = [
     # Before django_tenants: its migrate_schemas (migrating only the schemas that are
