@@ -89,7 +89,8 @@ TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_URLCONF = "backend.urls_public"
 ROOT_URLCONF = "backend.urls_tenant"
 # TENANT_LIMIT_SET_CALLS stays off: upstream reports wrong-tenant rows after a
-# savepoint rollback with it on.
+# savepoint rollback with it on. tenants.postgresql_backend sets the path once
+# per change instead, and forgets it on every rollback.
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
@@ -128,7 +129,8 @@ _database = dj_database_url.parse(
     conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     conn_health_checks=True,
 )
-_database["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants' backend, sending SET search_path only when the path changes.
+_database["ENGINE"] = "tenants.postgresql_backend"
 DATABASES = {"default": _database}
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
