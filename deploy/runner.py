@@ -5,6 +5,8 @@
          until Ctrl-C, after which no process of ours is left behind.
 ``test`` runs lint, format and type checks, then pytest against a throwaway
          PostgreSQL and Redis; exits non-zero on any failure.
+``bench`` runs the benchmarks in bench/ against a throwaway PostgreSQL and Redis and
+         prints one table of ratios (docs/performance.md).
 Any other first word runs ``manage.py`` with the same services, e.g.
 ``python3 deploy/dev.py shell``.
 """
@@ -191,6 +193,9 @@ def main(argv: list[str]) -> int:
         return run()
     if command == "test":
         return test(rest)
+    if command == "bench":
+        with services(throwaway=True) as env:
+            return subprocess.run([sys.executable, "-m", "bench", *rest], env=env).returncode
     if command == "pytest":
         with services(throwaway=True) as env:
             return subprocess.run([sys.executable, "-m", "pytest", *rest], env=env).returncode
