@@ -2,8 +2,9 @@
 
 Replaces django-tenants' TenantMainMiddleware so that an unknown host gets the
 JSON 404 of the error shape, and never falls back to the public schema.
-Host → authority lookups are cached in-process for TENANT_HOST_CACHE_SECONDS
-(in-process, so an unreachable Redis does not affect routing).
+Host → authority lookups are cached in-process for TENANT_HOST_CACHE_SECONDS, at
+most TENANT_HOST_CACHE_SIZE hosts (unknown hosts included), least recently used
+first out; in-process, so an unreachable Redis does not affect routing.
 
 Django's own host validation (``ALLOWED_HOSTS``, derived from BASE_DOMAIN)
 would answer an HTML 400 page; this middleware runs before anything calls
@@ -14,8 +15,6 @@ database unreachable the lookup answers the JSON 503 ``service_unavailable``.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -27,14 +26,15 @@ from api.errors import error_response
 from api.unavailable import DATABASE_UNAVAILABLE, unavailable_answer
 from tenants.context import use_authority_schema, use_public_schema
 from tenants.models import Authority, Domain
+from tenants.ttl_cache import TTLCache
 
-_cache: dict[str, tuple[float, Authority | None]] = {}
-_cache_lock = threading.Lock()
+_cache: TTLCache[str, Authority | None] = TTLCache(
+    seconds=settings.TENANT_HOST_CACHE_SECONDS, size=settings.TENANT_HOST_CACHE_SIZE
+)
 
 
 def host_cache_clear() -> None:
-    with _cache_lock:
-        _cache.clear()
+    _cache.clear()
 
 
 def request_hostname(request: HttpRequest) -> str:
@@ -46,15 +46,12 @@ def request_hostname(request: HttpRequest) -> str:
 
 
 def authority_for_host(hostname: str) -> Authority | None:
-    now = time.monotonic()
-    with _cache_lock:
-        hit = _cache.get(hostname)
-    if hit and hit[0] > now:
-        return hit[1]
+    found, authority = _cache.get(hostname)
+    if found:
+        return authority
     domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
     authority = domain.tenant if domain else None
-    with _cache_lock:
-        _cache[hostname] = (now + settings.TENANT_HOST_CACHE_SECONDS, authority)
+    _cache.put(hostname, authority)
     return authority
 
 

@@ -51,10 +51,14 @@ ALLOWED_HOSTS = [
     if host.strip()
 ]
 TENANT_HOST_CACHE_SECONDS = env_int("TENANT_HOST_CACHE_SECONDS", 30)
+# At most this many host names are cached per process (bounded memory at any scale).
+TENANT_HOST_CACHE_SIZE = env_int("TENANT_HOST_CACHE_SIZE", 4096)
 
 SHARED_APPS = [
-    "django_tenants",
+    # Before django_tenants: its migrate_schemas (migrating only the schemas that are
+    # behind) overrides django-tenants' command of the same name.
     "tenants",
+    "django_tenants",
     "backend.accounts",
     "api",
     "django.contrib.admin",
@@ -93,7 +97,8 @@ TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_URLCONF = "backend.urls_public"
 ROOT_URLCONF = "backend.urls_tenant"
 # TENANT_LIMIT_SET_CALLS stays off: upstream reports wrong-tenant rows after a
-# savepoint rollback with it on.
+# savepoint rollback with it on. tenants.postgresql_backend sets the path once
+# per change instead, and forgets it on every rollback.
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
@@ -136,7 +141,8 @@ _database = dj_database_url.parse(
     # picked up again without restarting the app.
     conn_health_checks=True,
 )
-_database["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants' backend, sending SET search_path only when the path changes.
+_database["ENGINE"] = "tenants.postgresql_backend"
 # An unreachable database fails fast (then answers 503) instead of hanging a worker.
 _database.setdefault("OPTIONS", {}).setdefault(
     "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3)

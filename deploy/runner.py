@@ -5,6 +5,8 @@
          until Ctrl-C, after which no process of ours is left behind.
 ``test`` runs lint, format and type checks, then pytest against a throwaway
          PostgreSQL and Redis; exits non-zero on any failure.
+``bench`` runs the benchmarks in bench/ against a throwaway PostgreSQL and Redis and
+         prints one table of ratios (docs/performance.md).
 Any other first word runs ``manage.py`` with the same services, e.g.
 ``python3 deploy/dev.py shell``.
 """
@@ -105,8 +107,8 @@ def run() -> int:
             f"http://{{host}}:{port}/api/v1/public/invitations/{{token}}",
         )
         try:
-            manage(env, "migrate_schemas", "--shared", "-v", "0")
-            manage(env, "migrate_schemas", "--tenant", "-v", "0")
+            # Public, then only the authority schemas with migrations pending.
+            manage(env, "migrate_schemas", "--noinput")
             manage(env, "seed_demo", "--base-url", f"http://{{host}}:{port}")
             commands = {
                 "web": [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}"],
@@ -191,6 +193,9 @@ def main(argv: list[str]) -> int:
         return run()
     if command == "test":
         return test(rest)
+    if command == "bench":
+        with services(throwaway=True) as env:
+            return subprocess.run([sys.executable, "-m", "bench", *rest], env=env).returncode
     if command == "pytest":
         with services(throwaway=True) as env:
             return subprocess.run([sys.executable, "-m", "pytest", *rest], env=env).returncode

@@ -6,7 +6,10 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
 
+from workers.connections import reuse_database_connections
+
 app = Celery("publicbenefit")
+reuse_database_connections(app)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["workers"], related_name="jobs")
 app.autodiscover_tasks()

@@ -16,3 +16,13 @@ def authority_ping() -> str:
 @app.task(base=ProgrammeTask, name="workers.programme_ping")
 def programme_ping() -> str:
     return current_schema_name()
+
+
+@app.task(base=ProgrammeTask, name="workers.database_backend_pid")
+def database_backend_pid() -> int:
+    """The PostgreSQL backend serving this worker: shows whether tasks share a connection."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])

@@ -6,18 +6,40 @@ or with the public schema, raises ``MissingAuthority`` instead of running:
 tenant work must never run in ``public`` by accident. ``ProgrammeTask`` is for
 public-schema jobs (fan-out dispatchers, rollups) and refuses to run inside an
 authority's schema.
+
+The worker keeps its database connection across tasks (workers.connections)
+and remembers schema → authority for a few seconds (bounded), so a tenant-aware
+task costs no more queries than a plain one until it reads its own data.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from celery import Task
 from django_tenants.utils import get_public_schema_name
 
 from tenants.context import current_schema_name, use_public_schema
+from tenants.ttl_cache import TTLCache
+
+if TYPE_CHECKING:
+    from tenants.models import Authority
 
 SCHEMA_HEADER = "authority_schema"
+
+# Short: a withdrawn-and-dropped authority's tasks fail within seconds, not minutes.
+_authorities: TTLCache[str, Authority] = TTLCache(seconds=10, size=2048)
+
+
+def _authority_for_schema(schema: str) -> Authority:
+    from tenants.models import Authority
+
+    found, authority = _authorities.get(schema)
+    if found and authority is not None:
+        return authority
+    authority = Authority.objects.get(schema_name=schema)
+    _authorities.put(schema, authority)
+    return authority
 
 
 class MissingAuthority(RuntimeError):
@@ -50,13 +72,11 @@ class AuthorityTask(Task):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         from tenants.context import authority_context
-        from tenants.models import Authority
 
         schema = _schema_from_request(self)
         if not schema or schema == get_public_schema_name():
             raise MissingAuthority(f"{self.name} received a message with no authority schema.")
-        authority = Authority.objects.get(schema_name=schema)
-        with authority_context(authority):
+        with authority_context(_authority_for_schema(schema)):
             return super().__call__(*args, **kwargs)
 
 

@@ -1,0 +1,101 @@
+"""A page of 50 proposals: the API (DRF view, serializers, auth, filters, pagination) vs a
+bare ``JsonResponse`` view of the same query, both through the full middleware stack.
+
+Requests are made in-process through Django's WSGI handler (django.test.Client),
+alternating the two views, after a warm-up. The ratio is the bare view's median
+time over the API's, i.e. the API's throughput as a share of the bare view's.
+Target: >= 0.75.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from bench.common import (
+    django_setup,
+    drop_authority,
+    median,
+    member_with_token,
+    onboard,
+    print_ratio,
+    timed,
+)
+
+django_setup()  # this module is also the bench's URLconf
+
+from django.urls import include, path  # noqa: E402
+
+
+def bare_proposals(request: Any) -> Any:
+    """The same rows as the API's page (same selector, same prefetches), as plain dicts."""
+    from django.http import JsonResponse
+
+    from api.authority.proposal_serializers import ProposalSerializer
+    from backend.proposals.selectors import proposal_list
+    from backend.proposals.transitions import PROPOSAL_TRANSITIONS
+
+    scalar = [
+        f
+        for f in ProposalSerializer.Meta.fields
+        if f not in {"owner", "data_categories", "partners", "risks", "allowed_transitions"}
+    ]
+    rows = []
+    for p in proposal_list().order_by("-created_at")[:50]:
+        row = {name: getattr(p, name) for name in scalar}
+        row["owner"] = p.owner and {
+            "id": p.owner.pk, "email": p.owner.email, "full_name": p.owner.full_name
+        }  # fmt: skip
+        row["data_categories"] = [
+            {"name": c.name, "description": c.description,
+             "special_category": c.special_category, "criminal_offence": c.criminal_offence}
+            for c in p.data_categories.all()
+        ]  # fmt: skip
+        row["partners"] = [
+            {"name": x.name, "organisation_type": x.organisation_type, "role": x.role}
+            for x in p.partners.all()
+        ]
+        row["risks"] = [
+            {"description": r.description, "mitigation": r.mitigation} for r in p.risks.all()
+        ]
+        row["allowed_transitions"] = PROPOSAL_TRANSITIONS.allowed_from(p.status)
+        rows.append(row)
+    return JsonResponse({"count": len(rows), "results": rows})
+
+
+urlpatterns = [
+    path("bench/bare-proposals", bare_proposals),
+    path("", include("backend.urls_tenant")),
+]
+
+
+def main(rounds: int = 200) -> None:
+    django_setup()
+    from django.conf import settings
+    from django.test import Client
+
+    from tenants.context import authority_context
+    from tests.proposals.factories import make_proposal
+
+    settings.ROOT_URLCONF = "bench.list_view"  # the tenant URLs plus the bare view
+    authority = onboard("bench-list")
+    user, token = member_with_token(authority)
+    with authority_context(authority):
+        for _ in range(50):
+            make_proposal(authority, user)
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="bench-list.localhost")
+    api = lambda: client.get("/api/v1/proposals?page_size=50")  # noqa: E731
+    bare = lambda: client.get("/bench/bare-proposals")  # noqa: E731
+    assert len(api().json()["results"]) == 50 and len(bare().json()["results"]) == 50
+    api_times, bare_times = [], []
+    for _ in range(rounds):
+        api_times.append(timed(api))
+        bare_times.append(timed(bare))
+    drop_authority(authority.schema_name)
+    print(f"API list of 50:  median {median(api_times) * 1000:.1f} ms")
+    print(f"bare JsonResponse: median {median(bare_times) * 1000:.1f} ms")
+    print_ratio("list_50_api_vs_bare", median(bare_times) / median(api_times), ">=0.75")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)

@@ -1,0 +1,1 @@
+"""Creating authority schemas: a migrated template, a faithful clone, a fidelity check."""
