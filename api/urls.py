@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from api.accounts import LoginView, LogoutAllView, LogoutView, MeView
 from api.authority.assessments import AssessmentViewSet
+from api.discovery import ApiRootView
 from api.authority.benchmarks import (
     OwnBenchmarkDistributionChartView,
     OwnBenchmarkTimeSeriesChartView,
@@ -165,4 +166,5 @@ public_authority_urls: list = [
 
 def api_v1(*groups: list) -> object:
     patterns = [pattern for group in groups for pattern in group]
-    return path("api/v1/", include((patterns, "api"), namespace="v1"))
+    root = path("", ApiRootView.as_view(patterns=patterns), name="api-root")
+    return path("api/v1/", include(([root, *patterns], "api"), namespace="v1"))

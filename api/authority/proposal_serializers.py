@@ -119,7 +119,8 @@ class ProposalWriteSerializer(serializers.Serializer[Any]):
     owner = serializers.IntegerField(
         required=False,
         allow_null=True,
-        help_text="User id of a member of this authority; defaults to the creator.",
+        help_text="The owner's user id: a member's `user_id` from GET /api/v1/members (not "
+        "the membership `id`); defaults to the creator.",
     )
     data_categories = DataCategorySerializer(
         many=True, required=False, help_text="Replaces the whole list when given."

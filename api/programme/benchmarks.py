@@ -83,7 +83,6 @@ class BenchmarkTableView(ProgrammeAPIView):
     renderer_classes = RENDERERS
 
     @extend_schema(
-        operation_id="benchmarks_authorities_list",
         parameters=[TableQuerySerializer],
         responses={200: paginated(AuthorityFiguresSerializer)},
         tags=["benchmarks"],
@@ -106,7 +105,6 @@ class BenchmarkCompareView(ProgrammeAPIView):
     renderer_classes = RENDERERS
 
     @extend_schema(
-        operation_id="benchmarks_authority_compare",
         parameters=[TableQuerySerializer],
         responses={200: ComparisonSerializer},
         tags=["benchmarks"],

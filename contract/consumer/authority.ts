@@ -37,8 +37,8 @@ export async function createAndMoveProposal(api: ApiClient, owner: number): Prom
     purpose: "Offer support before problems escalate.",
     service_areas: ["education", "social_care"],
     legal_gateway: "public_task",
-    direction: "bidirectional",
-    frequency: "monthly",
+    direction: "two_way",
+    frequency: "regular",
     owner,
   };
   const created = await api.send<operations["createProposal"]>({
