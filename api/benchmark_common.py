@@ -20,6 +20,19 @@ from tenants.models import AuthorityKind, Nation
 RENDERERS = [JSONRenderer, CSVRenderer, BrowsableAPIRenderer]
 SVG = {(200, "image/svg+xml"): OpenApiTypes.BINARY}
 
+# The benchmark table's CSV columns, fixed whatever figures a row has or withholds
+# (documented in docs/api.md#csv).
+TABLE_CSV_COLUMNS = [
+    "ref",
+    "name",
+    "slug",
+    "kind",
+    "nation",
+    *(f"figures.{key}" for key in FIGURES),
+    *(f"suppressed.{key}" for key in FIGURES),
+    "computed_at",
+]
+
 PERIOD_PATTERN = re.compile(r"^(all|\d{4}-Q[1-4]|\d{4}-(0[1-9]|1[0-2]))$")
 
 

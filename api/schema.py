@@ -246,7 +246,7 @@ class ContractAutoSchema(AutoSchema):
     def get_summary(self) -> str | None:
         return humanize(self.get_operation_id())
 
-    def get_description(self) -> str:
+    def get_description(self) -> str:  # type: ignore[override]
         described: str = super().get_description() or ""
         return described or humanize(self.get_operation_id()) + "."
 
@@ -306,6 +306,15 @@ def _add_error_responses(result: dict[str, Any]) -> None:
                 response["description"] = ERROR_RESPONSES.get(code, "Error: see `code`.")
 
 
+BOM_PARAMETER = {
+    "name": "bom",
+    "in": "query",
+    "required": False,
+    "description": "CSV only: false leaves out the UTF-8 byte-order mark (default true).",
+    "schema": {"type": "boolean", "default": True},
+}
+
+
 def _declare_text_bodies(result: dict[str, Any]) -> None:
     """CSV and calendar bodies are text, never the JSON object of the JSON variant."""
     for _path, _method, operation in _operations(result):
@@ -314,6 +323,9 @@ def _declare_text_bodies(result: dict[str, Any]) -> None:
                 continue
             for media_type, body in response.get("content", {}).items():
                 if media_type == "text/csv":
+                    parameters = operation.setdefault("parameters", [])
+                    if not any(p.get("name") == "bom" for p in parameters):
+                        parameters.append(dict(BOM_PARAMETER))
                     body["schema"] = {
                         "type": "string",
                         "description": "UTF-8 CSV with a byte-order mark and a header row; "

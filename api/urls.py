@@ -7,7 +7,6 @@ from rest_framework.routers import DefaultRouter
 
 from api.accounts import LoginView, LogoutAllView, LogoutView, MeView
 from api.authority.assessments import AssessmentViewSet
-from api.discovery import ApiRootView
 from api.authority.benchmarks import (
     OwnBenchmarkDistributionChartView,
     OwnBenchmarkTimeSeriesChartView,
@@ -25,6 +24,7 @@ from api.authority.methodology import (
 )
 from api.authority.participants import ParticipantViewSet
 from api.authority.proposals import ProposalViewSet
+from api.discovery import ApiRootView
 from api.programme.authorities import AuthorityViewSet
 from api.programme.benchmarks import (
     BenchmarkCatalogueView,

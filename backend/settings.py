@@ -8,6 +8,7 @@ embedded servers when they are not set.
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +24,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str) -> list[str]:
+    """A comma-separated variable as a list, blanks dropped."""
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
 def env_int(name: str, default: int) -> int:
@@ -58,6 +64,7 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "corsheaders",
     "knox",
     "django_filters",
     "drf_spectacular",
@@ -94,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serves admin and the offline Swagger/Redoc assets without a separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware, so preflight and error answers carry the CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -154,11 +163,31 @@ STATIC_ROOT = BASE_DIR / ".local" / "static"
 WHITENOISE_USE_FINDERS = not PRODUCTION
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# CORS (docs/api.md#cors): which browser origins may call the API.
+# - CORS_ALLOWED_ORIGINS: comma-separated exact origins, e.g. a frontend's dev server
+#   "http://localhost:5173" or "https://app.example.org".
+# - CORS_ALLOW_BASE_DOMAIN (default on): any http(s) origin on BASE_DOMAIN or a host under it
+#   (the apps served from the programme's own domains), with any port.
+# Credentials are allowed so that a session cookie works from an allowed origin; token
+# clients send Authorization, which is allowed as a header.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+CORS_ALLOWED_ORIGIN_REGEXES = (
+    [rf"^https?://([a-z0-9-]+\.)*{re.escape(BASE_DOMAIN)}(:\d+)?$"]
+    if env_bool("CORS_ALLOW_BASE_DOMAIN", True)
+    else []
+)
+CORS_ALLOW_CREDENTIALS = True
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_EXPOSE_HEADERS = ["Content-Disposition", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = env_int("CORS_PREFLIGHT_MAX_AGE", 3600)
+
+# Session-authenticated writes from those same origins pass the CSRF check.
 CSRF_TRUSTED_ORIGINS = [
     f"http://{BASE_DOMAIN}",
     f"http://*.{BASE_DOMAIN}",
     f"https://{BASE_DOMAIN}",
     f"https://*.{BASE_DOMAIN}",
+    *CORS_ALLOWED_ORIGINS,
 ]
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -266,6 +266,9 @@ class ConsultationFilterSet(django_filters.FilterSet):
     starts_after = UTCDateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = UTCDateTimeFilter(field_name="starts_at", lookup_expr="lt")
     title = django_filters.CharFilter(lookup_expr="icontains")
+    facilitator = django_filters.NumberFilter(
+        field_name="facilitator_id", help_text=FACILITATOR_HELP
+    )
 
     class Meta:
         model = Consultation

@@ -13,9 +13,9 @@ from rest_framework import mixins, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.typed_json import HistoryChangesField, JsonObjectField
 from api.base import AuthorityViewSet
 from api.filters import UTCDateTimeFilter
+from api.typed_json import HistoryChangesField, JsonObjectField
 from backend.audit.selectors import HISTORY_MODELS, history_list, history_users
 from tenants.roles import ADMINS
 

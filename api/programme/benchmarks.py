@@ -13,6 +13,7 @@ from api.base import ProgrammeAPIView
 from api.benchmark_common import (
     RENDERERS,
     SVG,
+    TABLE_CSV_COLUMNS,
     AuthorityFiguresSerializer,
     CatalogueSerializer,
     ComparisonSerializer,
@@ -81,6 +82,7 @@ class BenchmarkTableView(ProgrammeAPIView):
     """Every authority with its figures for a period; ``?format=csv`` for a spreadsheet."""
 
     renderer_classes = RENDERERS
+    csv_columns = TABLE_CSV_COLUMNS
 
     @extend_schema(
         parameters=[TableQuerySerializer],

@@ -188,14 +188,35 @@ def test_request_bodies_are_json_except_file_uploads(surface):
         assert set(content) <= {"application/json"}, f"{name}: {sorted(content)}"
 
 
-def test_fields_that_take_a_user_name_the_members_list():
+# Fields and filters that take a person: they take a user id, which only the members list
+# gives a frontend (as `user_id`), so the spec must send the reader there.
+USER_FIELDS = {"owner", "facilitator", "assessor", "reviewer", "user", "user_id"}
+
+
+def test_every_field_that_takes_a_user_names_the_members_list():
     spec = load("authority")
     schemas = spec["components"]["schemas"]
-    for component, field in [
-        ("ProposalWriteRequest", "owner"),
-        ("ConsultationCreateRequest", "facilitator"),
-    ]:
-        description = schemas[component]["properties"][field].get("description", "")
-        assert "user_id" in description and "/api/v1/members" in description, component
-    member = schemas["Member"]["properties"]
-    assert {"user_id", "full_name", "email"} <= set(member)
+    places = [
+        (f"{name}.{field}", prop)
+        for name, schema in schemas.items()
+        if name.endswith("Request")
+        for field, prop in schema.get("properties", {}).items()
+        if field in USER_FIELDS
+    ]
+    places += [
+        (f"{where} ?{parameter['name']}", parameter)
+        for where, operation in operations(spec)
+        for parameter in operation.get("parameters", [])
+        if parameter["name"] in USER_FIELDS
+    ]
+    assert {"ProposalWriteRequest.owner", "ConsultationCreateRequest.facilitator"} <= {
+        place for place, _ in places
+    }
+    for place, described in places:
+        description = described.get("description", "")
+        assert "user_id" in description and "/api/v1/members" in description, place
+
+
+def test_the_members_list_gives_user_id_name_and_email():
+    member = load("authority")["components"]["schemas"]["Member"]
+    assert {"user_id", "full_name", "email"} <= set(member["required"])
