@@ -20,18 +20,33 @@ from tenants.models import AuthorityKind, Nation
 RENDERERS = [JSONRenderer, CSVRenderer, BrowsableAPIRenderer]
 SVG = {(200, "image/svg+xml"): OpenApiTypes.BINARY}
 
-# The benchmark table's CSV columns, fixed whatever figures a row has or withholds
-# (documented in docs/api.md#csv).
-TABLE_CSV_COLUMNS = [
-    "ref",
-    "name",
-    "slug",
-    "kind",
-    "nation",
-    *(f"figures.{key}" for key in FIGURES),
-    *(f"suppressed.{key}" for key in FIGURES),
-    "computed_at",
-]
+IDENTITY_CSV_COLUMNS = ["ref", "name", "slug", "kind", "nation"]
+FEATURE_FIGURE_PREFIX = "verdict_met_feature_"
+
+
+def table_csv_columns(rows: list[dict[str, Any]]) -> list[str]:
+    """The benchmark table's CSV columns (docs/api.md#csv), whatever a row holds or withholds:
+    every catalogue figure in catalogue order, each followed by its per-100,000 rate when it
+    has one; then the methodology's feature figures, sorted; the same again for `suppressed`."""
+    keys: list[str] = []
+    for key, figure in FIGURES.items():
+        if not key.startswith(FEATURE_FIGURE_PREFIX):
+            keys += [key, f"{key}_per_100k"] if figure.per_100k else [key]
+    features = {
+        column.split(".", 1)[1]
+        for row in rows
+        for column in row
+        if column.startswith(("figures.", "suppressed."))
+        and column.split(".", 1)[1].startswith(FEATURE_FIGURE_PREFIX)
+    }
+    keys += sorted(features | {k for k in FIGURES if k.startswith(FEATURE_FIGURE_PREFIX)})
+    return [
+        *IDENTITY_CSV_COLUMNS,
+        *(f"figures.{key}" for key in keys),
+        *(f"suppressed.{key}" for key in keys),
+        "computed_at",
+    ]
+
 
 PERIOD_PATTERN = re.compile(r"^(all|\d{4}-Q[1-4]|\d{4}-(0[1-9]|1[0-2]))$")
 

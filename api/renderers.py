@@ -38,7 +38,8 @@ def default_columns(rows: list[dict[str, Any]], first: dict[str, Any]) -> list[s
 class CSVRenderer(BaseRenderer):
     """Any table as CSV, through api.csv_export (BOM, formula guard, fixed columns).
 
-    A view may fix its columns with ``csv_columns`` (a list of dotted keys).
+    A view may fix its columns with ``csv_columns``: a list of dotted keys, or a function
+    of the flattened rows that returns one.
     """
 
     media_type = "text/csv"
@@ -58,9 +59,13 @@ class CSVRenderer(BaseRenderer):
         else:
             table = [data]
         rows = [flatten(item) for item in table]
-        columns = getattr(context.get("view"), "csv_columns", None) or default_columns(
-            rows, table[0] if table and isinstance(table[0], dict) else {}
-        )
+        columns = getattr(context.get("view"), "csv_columns", None)
+        if callable(columns):
+            columns = columns(rows)
+        if not columns:
+            columns = default_columns(
+                rows, table[0] if table and isinstance(table[0], dict) else {}
+            )
         request = context.get("request")
         bom = wants_bom(request) if request is not None else True
         return csv_text(rows, columns=columns, bom=bom).encode("utf-8")

@@ -13,7 +13,6 @@ from api.base import ProgrammeAPIView
 from api.benchmark_common import (
     RENDERERS,
     SVG,
-    TABLE_CSV_COLUMNS,
     AuthorityFiguresSerializer,
     CatalogueSerializer,
     ComparisonSerializer,
@@ -27,6 +26,7 @@ from api.benchmark_common import (
     comparison,
     identity,
     query_params,
+    table_csv_columns,
     table_row,
 )
 from api.pagination import paginated, paginated_response
@@ -82,7 +82,7 @@ class BenchmarkTableView(ProgrammeAPIView):
     """Every authority with its figures for a period; ``?format=csv`` for a spreadsheet."""
 
     renderer_classes = RENDERERS
-    csv_columns = TABLE_CSV_COLUMNS
+    csv_columns = staticmethod(table_csv_columns)
 
     @extend_schema(
         parameters=[TableQuerySerializer],

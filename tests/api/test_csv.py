@@ -8,7 +8,7 @@ import io
 import pytest
 from django.utils import timezone
 
-from api.benchmark_common import TABLE_CSV_COLUMNS
+from api.benchmark_common import table_csv_columns
 from api.csv_export import BOM
 from api.renderers import CSVRenderer
 from backend.benchmarks.models import Rollup
@@ -93,8 +93,12 @@ def test_benchmark_table_csv_has_the_documented_columns_both_ways(
     text = by_format.content.decode("utf-8")
     assert text.startswith(BOM)
     header = next(csv.reader(io.StringIO(text.removeprefix(BOM))))
-    assert header == TABLE_CSV_COLUMNS
+    assert header == table_csv_columns([])
+    assert header[:6] == ["ref", "name", "slug", "kind", "nation", "figures.proposals_logged"]
+    assert header[6] == "figures.proposals_logged_per_100k"
     assert header[-1] == "computed_at"
+    # A figure only some rows have or withhold still has its column, in its place.
+    assert header.index("figures.mean_acceptability") < header.index("suppressed.proposals_logged")
 
 
 def test_rows_with_different_keys_keep_one_column_order():
