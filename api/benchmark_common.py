@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
 from api.renderers import CSVRenderer
+from api.typed_json import WithheldSerializer
 from backend.benchmarks.figures import FIGURES
 from backend.benchmarks.privacy import Viewer
 from backend.benchmarks.selectors import (
@@ -23,12 +24,39 @@ from backend.benchmarks.selectors import (
 from backend.disclosure.bands import OTHER
 from backend.disclosure.distribution import Summary
 from backend.disclosure.policy import Policy
-from backend.disclosure.reasons import ReasonCode
 from tenants.models import AuthorityKind, Nation
 
 # Every benchmark table also answers ?format=csv; charts are documented as SVG bodies.
 RENDERERS = [JSONRenderer, CSVRenderer, BrowsableAPIRenderer]
 SVG = {(200, "image/svg+xml"): OpenApiTypes.BINARY}
+
+IDENTITY_CSV_COLUMNS = ["ref", "name", "slug", "kind", "nation"]
+FEATURE_FIGURE_PREFIX = "verdict_met_feature_"
+
+
+def table_csv_columns(rows: list[dict[str, Any]]) -> list[str]:
+    """The benchmark table's CSV columns (docs/api.md#csv), whatever a row holds or withholds:
+    every catalogue figure in catalogue order, each followed by its per-100,000 rate when it
+    has one; then the methodology's feature figures, sorted; the same again for `suppressed`."""
+    keys: list[str] = []
+    for key, figure in FIGURES.items():
+        if not key.startswith(FEATURE_FIGURE_PREFIX):
+            keys += [key, f"{key}_per_100k"] if figure.per_100k else [key]
+    features = {
+        column.split(".", 1)[1]
+        for row in rows
+        for column in row
+        if column.startswith(("figures.", "suppressed."))
+        and column.split(".", 1)[1].startswith(FEATURE_FIGURE_PREFIX)
+    }
+    keys += sorted(features | {k for k in FIGURES if k.startswith(FEATURE_FIGURE_PREFIX)})
+    return [
+        *IDENTITY_CSV_COLUMNS,
+        *(f"figures.{key}" for key in keys),
+        *(f"suppressed.{key}" for key in keys),
+        "computed_at",
+    ]
+
 
 PERIOD_PATTERN = re.compile(r"^(all|\d{4}-Q[1-4]|\d{4}-(0[1-9]|1[0-2]))$")
 
@@ -85,24 +113,6 @@ class TimeSeriesQuerySerializer(FigureQuerySerializer):
 
 class DistributionChartQuerySerializer(SliceQuerySerializer, FigureQuerySerializer):
     highlight = serializers.CharField(required=False, help_text="The ref of one authority.")
-
-
-class WithheldSerializer(serializers.Serializer[Any]):
-    """Why a figure is null: a machine-readable code, the count it rests on, and a sentence."""
-
-    code = serializers.ChoiceField(
-        choices=[(str(code), str(code)) for code in ReasonCode],
-        help_text="small_count: the count is at or under the threshold; "
-        "derived_from_withheld: computed from a withheld count; secondary: withheld so "
-        "that another withheld count cannot be recovered by subtraction; "
-        "too_few_contributors: fewer authorities than the minimum; quasi_identifier: "
-        "would single out an authority that is not named; basis_unknown: the count "
-        "behind it is not recorded yet.",
-    )
-    basis = serializers.CharField(
-        allow_null=True, help_text="The count or attribute the reason is about."
-    )
-    detail = serializers.CharField()
 
 
 class FigureDefinitionSerializer(serializers.Serializer[Any]):

@@ -23,8 +23,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from backend.core.errors import Conflict, DomainError, Gone, InvalidInput, InvalidTransition
 
 
-class ErrorSerializer(serializers.Serializer[Any]):
-    """Documents the error shape in the OpenAPI specs."""
+class ApiErrorSerializer(serializers.Serializer[Any]):
+    """Documents the error shape in the OpenAPI specs (as ``ApiError``, not the JS global)."""
 
     status = serializers.IntegerField(help_text="The HTTP status code, repeated.")
     code = serializers.CharField(help_text="A stable machine-readable code.")
@@ -37,6 +37,9 @@ class ErrorSerializer(serializers.Serializer[Any]):
     context = serializers.DictField(  # type: ignore[assignment]
         required=False, help_text="Extra facts, e.g. the allowed transitions for a 409."
     )
+
+
+ErrorSerializer = ApiErrorSerializer  # the name views import
 
 
 def error_body(

@@ -16,6 +16,29 @@ class StandardPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """The one page shape of the specs: every key is always present."""
+        return {
+            "type": "object",
+            "required": ["count", "next", "previous", "results"],
+            "properties": {
+                "count": {"type": "integer", "description": "Items across all pages."},
+                "next": {
+                    "type": "string",
+                    "format": "uri",
+                    "nullable": True,
+                    "description": "The next page's URL; null on the last page.",
+                },
+                "previous": {
+                    "type": "string",
+                    "format": "uri",
+                    "nullable": True,
+                    "description": "The previous page's URL; null on the first page.",
+                },
+                "results": schema,
+            },
+        }
+
 
 def paginated_response(rows: list[Any], request: Request, view: APIView) -> Response:
     """Paginate an in-memory list the same way as every queryset list."""
@@ -33,9 +56,13 @@ def paginated(
         name,
         (serializers.Serializer,),
         {
-            "count": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
+            "count": serializers.IntegerField(help_text="Items across all pages."),
+            "next": serializers.URLField(
+                allow_null=True, help_text="The next page's URL; null on the last page."
+            ),
+            "previous": serializers.URLField(
+                allow_null=True, help_text="The previous page's URL; null on the first page."
+            ),
             "results": serializer_class(many=True),
         },
     )

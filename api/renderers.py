@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Mapping
 from typing import Any
 
 from rest_framework.renderers import BaseRenderer
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from api.csv_export import csv_text, wants_bom
 
 
 def flatten(item: Any, prefix: str = "") -> dict[str, Any]:
@@ -26,14 +24,24 @@ def flatten(item: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text cells (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return "" if value is None else value
+def default_columns(rows: list[dict[str, Any]], first: dict[str, Any]) -> list[str]:
+    """Columns in the order of the first item's fields; a nested object's keys sorted.
+
+    Sorting the keys of nested objects keeps the order fixed when rows (or calls) carry
+    different keys. Views whose rows vary declare ``csv_columns`` instead.
+    """
+    order = {key: index for index, key in enumerate(first)}
+    keys = {key for row in rows for key in row}
+    return sorted(keys, key=lambda k: (order.get(k.split(".")[0], len(order)), k))
 
 
 class CSVRenderer(BaseRenderer):
+    """Any table as CSV, through api.csv_export (BOM, formula guard, fixed columns).
+
+    A view may fix its columns with ``csv_columns``: a list of dotted keys, or a function
+    of the flattened rows that returns one.
+    """
+
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
@@ -43,22 +51,24 @@ class CSVRenderer(BaseRenderer):
     def render(
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
     ) -> bytes:
-        if isinstance(data, dict) and "status" in data and "code" in data and "detail" in data:
-            rows = [flatten(data)]  # an error still renders as one row rather than failing
-        elif isinstance(data, list):
-            rows = [flatten(item) for item in data]
-        else:
+        context = renderer_context or {}
+        if isinstance(data, list):
+            table = data
+        elif isinstance(data, dict):
             table = next((data[key] for key in self.table_keys if key in data), [data])
-            rows = [flatten(item) for item in table]
-        columns: list[str] = []
-        for row in rows:
-            columns.extend(key for key in row if key not in columns)
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({key: safe_cell(row.get(key)) for key in columns})
-        return buffer.getvalue().encode("utf-8")
+        else:
+            table = [data]
+        rows = [flatten(item) for item in table]
+        columns = getattr(context.get("view"), "csv_columns", None)
+        if callable(columns):
+            columns = columns(rows)
+        if not columns:
+            columns = default_columns(
+                rows, table[0] if table and isinstance(table[0], dict) else {}
+            )
+        request = context.get("request")
+        bom = wants_bom(request) if request is not None else True
+        return csv_text(rows, columns=columns, bom=bom).encode("utf-8")
 
 
 class CalendarRenderer(BaseRenderer):

@@ -26,6 +26,7 @@ from api.authority.methodology import (
 from api.authority.outbox import AccountEmailViewSet, OutboxMessageViewSet
 from api.authority.participants import ParticipantViewSet
 from api.authority.proposals import ProposalViewSet
+from api.discovery import ApiRootView
 from api.passwords import (
     AuthorityPasswordChangeView,
     PasswordResetConfirmView,
@@ -201,4 +202,5 @@ public_authority_urls: list = [
 
 def api_v1(*groups: list) -> object:
     patterns = [pattern for group in groups for pattern in group]
-    return path("api/v1/", include((patterns, "api"), namespace="v1"))
+    root = path("", ApiRootView.as_view(patterns=patterns), name="api-root")
+    return path("api/v1/", include(([root, *patterns], "api"), namespace="v1"))

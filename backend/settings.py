@@ -8,6 +8,7 @@ embedded servers when they are not set.
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +24,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str) -> list[str]:
+    """A comma-separated variable as a list, blanks dropped."""
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
 def env_int(name: str, default: int) -> int:
@@ -68,6 +74,7 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "corsheaders",
     "knox",
     "django_filters",
     "drf_spectacular",
@@ -109,6 +116,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serves admin and the offline Swagger/Redoc assets without a separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware, so preflight and error answers carry the CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -195,11 +204,31 @@ STATIC_ROOT = BASE_DIR / ".local" / "static"
 WHITENOISE_USE_FINDERS = not PRODUCTION
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# CORS (docs/api.md#cors): which browser origins may call the API.
+# - CORS_ALLOWED_ORIGINS: comma-separated exact origins, e.g. a frontend's dev server
+#   "http://localhost:5173" or "https://app.example.org".
+# - CORS_ALLOW_BASE_DOMAIN (default on): any http(s) origin on BASE_DOMAIN or a host under it
+#   (the apps served from the programme's own domains), with any port.
+# Credentials are allowed so that a session cookie works from an allowed origin; token
+# clients send Authorization, which is allowed as a header.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+CORS_ALLOWED_ORIGIN_REGEXES = (
+    [rf"^https?://([a-z0-9-]+\.)*{re.escape(BASE_DOMAIN)}(:\d+)?$"]
+    if env_bool("CORS_ALLOW_BASE_DOMAIN", True)
+    else []
+)
+CORS_ALLOW_CREDENTIALS = True
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_EXPOSE_HEADERS = ["Content-Disposition", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = env_int("CORS_PREFLIGHT_MAX_AGE", 3600)
+
+# Session-authenticated writes from those same origins pass the CSRF check.
 CSRF_TRUSTED_ORIGINS = [
     f"http://{BASE_DOMAIN}",
     f"http://*.{BASE_DOMAIN}",
     f"https://{BASE_DOMAIN}",
     f"https://*.{BASE_DOMAIN}",
+    *CORS_ALLOWED_ORIGINS,
 ]
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -245,8 +274,11 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "api.schema.RateLimitedAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ContractAutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    # JSON bodies only: nested bodies cannot be sent as forms, so forms are not offered
+    # (the participant import, a file upload, declares multipart itself).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -279,6 +311,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Nullable choices are `nullable: true` on the named enum, not an untyped NullEnum.
+    "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": False,
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "tenants.roles.Role",
         "AuthorityRoleEnum": "tenants.roles.AUTHORITY_ROLE_CHOICES",
@@ -295,7 +329,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "api.schema.add_error_responses",
+        "api.schema.contract_postprocess",
     ],
 }
 

@@ -22,8 +22,9 @@ class RedocView(SpectacularRedocView):
 
 
 def docs_urls(main_surface: str) -> list:
+    """Every host serves every spec, so a frontend fetches them all from one place."""
     patterns = []
-    for surface in (main_surface, "public"):
+    for surface in SURFACES:
         patterns += [
             path(
                 f"api/schema/{surface}.yaml",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -141,7 +142,9 @@ def run() -> int:
                 "\n"
                 f"Ready in {time.monotonic() - started:.0f}s.\n"
                 f"  Programme API   http://{base_domain}:{port}/api/v1/\n"
-                f"  Authority API   http://demo.{base_domain}:{port}/api/v1/me\n"
+                f"  Authority API   http://demo.{base_domain}:{port}/api/v1/\n"
+                f"  OpenAPI specs   http://{base_domain}:{port}/api/schema/"
+                "{programme,authority,public}.yaml\n"
                 f"  Swagger UI      http://{base_domain}:{port}/api/docs/\n"
                 f"  Admin           http://{base_domain}:{port}/admin/\n"
                 "Press Ctrl-C to stop everything.\n",
@@ -158,6 +161,25 @@ def run() -> int:
             stop_all(processes)
 
 
+def contract_test() -> bool:
+    """Generate a TypeScript client from each committed spec, compile the consumer with
+    tsc --strict, and lint the specs with spectral (contract/README.md). Pinned tools come
+    from contract/package-lock.json through `npm ci`. Without npm it is skipped, loudly."""
+    contract = ROOT / "contract"
+    npm = shutil.which("npm")
+    if npm is None:
+        banner = "!" * 72
+        print(
+            f"\n{banner}\n!! CONTRACT TEST SKIPPED: npm is not installed, so the typed-client\n"
+            f"!! check of openapi/*.yaml did not run. Install Node.js 18+ and npm.\n{banner}",
+            flush=True,
+        )
+        return True
+    print("$ npm ci && npm test   (contract/)", flush=True)
+    steps = [[npm, "ci", "--no-audit", "--no-fund"], [npm, "test", "--silent"]]
+    return all(subprocess.run(step, cwd=contract).returncode == 0 for step in steps)
+
+
 def test(pytest_args: list[str]) -> int:
     checks = [
         [str(BIN / "ruff"), "check", "."],
@@ -172,6 +194,8 @@ def test(pytest_args: list[str]) -> int:
         )
         if subprocess.run(check, cwd=ROOT).returncode != 0:
             failures.append(Path(check[0]).name + " " + check[1])
+    if not contract_test():
+        failures.append("contract")
     with services(throwaway=True) as env:
         code = subprocess.run(
             [sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT, env=env

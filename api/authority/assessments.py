@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from api.base import AuthorityViewSet
 from api.errors import ErrorSerializer
+from api.typed_json import AnswerValueField
 from backend.accounts.models import User
 from backend.assessments.models import Answer, Assessment, AssessmentStatus
 from backend.assessments.selectors import assessment_detail_list, assessment_list
@@ -73,7 +74,7 @@ class VerdictsSerializer(serializers.Serializer[Any]):
 
 class AnswerSerializer(serializers.ModelSerializer[Answer]):
     question = serializers.CharField(source="question_key", read_only=True)
-    value = serializers.JSONField(read_only=True, allow_null=True)
+    value = AnswerValueField(read_only=True, allow_null=True)
 
     class Meta:
         model = Answer
@@ -141,7 +142,7 @@ class AssessmentCreateSerializer(serializers.Serializer[Any]):
 
 class AnswerInputSerializer(serializers.Serializer[Any]):
     question = serializers.SlugField(max_length=60, help_text="The question's key.")
-    value = serializers.JSONField(
+    value = AnswerValueField(
         required=False,
         allow_null=True,
         help_text=f"scale_5: integer 1..5; yes_no: true/false; free_text: text of at most "

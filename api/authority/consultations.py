@@ -24,6 +24,13 @@ from api.errors import ErrorSerializer
 from api.fields import AwareDateTimeField, KeyRelatedField
 from api.filters import UTCDateTimeFilter
 from api.renderers import CalendarRenderer
+from api.typed_json import (
+    AcceptabilityCountsSerializer,
+    AcceptabilitySharesSerializer,
+    AgreementSerializer,
+    BlankAsNullURLField,
+    PublicOfficerGapSerializer,
+)
 from backend.accounts.models import User
 from backend.consultations import selectors
 from backend.consultations.calendar import calendar_render
@@ -54,6 +61,10 @@ def money(**kwargs: Any) -> serializers.DecimalField:
 
 
 CSV_MAX_BYTES = 1_000_000
+FACILITATOR_HELP = (
+    "The facilitator's user id: a member's `user_id` from GET /api/v1/members (not the "
+    "membership `id`)."
+)
 
 
 def calendar_feed_path() -> str:
@@ -83,6 +94,10 @@ class ConsultationSerializer(serializers.ModelSerializer[Consultation]):
     )
     calendar_url = serializers.SerializerMethodField(
         help_text="Subscribable iCalendar feed of this consultation (no personal data)."
+    )
+    online_url = BlankAsNullURLField(read_only=True, help_text="Null when there is none.")
+    facilitator = serializers.IntegerField(
+        source="facilitator_id", read_only=True, allow_null=True, help_text=FACILITATOR_HELP
     )
 
     class Meta:
@@ -161,7 +176,7 @@ class ConsultationDetailsSerializer(serializers.Serializer[Any]):
     online_url = serializers.URLField(required=False, allow_blank=True)
     capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     facilitator = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False, allow_null=True
+        queryset=User.objects.all(), required=False, allow_null=True, help_text=FACILITATOR_HELP
     )
     reminder_lead_minutes = serializers.IntegerField(
         min_value=0, max_value=60 * 24 * 60, required=False
@@ -195,19 +210,19 @@ class ConsultationCancelSerializer(serializers.Serializer[Any]):
 
 
 class ConsultationResultSerializer(serializers.ModelSerializer[ConsultationResult]):
-    acceptability_distribution = serializers.JSONField(
+    acceptability_distribution = AcceptabilityCountsSerializer(
         source="figures.acceptability_distribution", read_only=True
     )
-    acceptability_shares = serializers.JSONField(
+    acceptability_shares = AcceptabilitySharesSerializer(
         source="figures.acceptability_shares", read_only=True
     )
-    agreement = serializers.JSONField(
+    agreement = AgreementSerializer(
         source="figures.agreement",
         read_only=True,
         help_text="Per test (purposeful, proportionate, responsible): distribution of 1-5 "
         "answers, mean, share agreeing (4-5) and the mean on a 0..1 scale.",
     )
-    public_officer_gap = serializers.JSONField(
+    public_officer_gap = PublicOfficerGapSerializer(
         source="figures.public_officer_gap",
         read_only=True,
         help_text="Per test: the officers' verdict (met 1, partly_met 0.5, not_met 0), the "
@@ -257,6 +272,9 @@ class ConsultationFilterSet(django_filters.FilterSet):
     starts_after = UTCDateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = UTCDateTimeFilter(field_name="starts_at", lookup_expr="lt")
     title = django_filters.CharFilter(lookup_expr="icontains")
+    facilitator = django_filters.NumberFilter(
+        field_name="facilitator_id", help_text=FACILITATOR_HELP
+    )
 
     class Meta:
         model = Consultation

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from api.base import AuthorityViewSet
 from api.filters import UTCDateTimeFilter
+from api.typed_json import HistoryChangesField, JsonObjectField
 from backend.audit.selectors import HISTORY_MODELS, history_list, history_users
 from tenants.roles import ADMINS
 
@@ -38,12 +39,12 @@ class HistoryEventSerializer(serializers.Serializer[Any]):
     actor = serializers.SerializerMethodField(
         help_text="Who made the change; null for changes made outside the services."
     )
-    changes = serializers.JSONField(
+    changes = HistoryChangesField(
         source="pgh_diff",
         allow_null=True,
         help_text="Field → [before, after] against the object's previous event; null on insert.",
     )
-    snapshot = serializers.JSONField(source="pgh_data", help_text="The row after the event.")
+    snapshot = JsonObjectField(source="pgh_data", help_text="The row after the event.")
 
     def get_model(self, event: Any) -> str:
         return str(self.context["model"])

@@ -20,12 +20,20 @@ from tenants.services import membership_add, membership_change_role, membership_
 
 
 class MemberSerializer(serializers.ModelSerializer[Membership]):
+    id = serializers.IntegerField(
+        read_only=True, help_text="The membership id: use it in /api/v1/members/{id}."
+    )
+    user_id = serializers.IntegerField(
+        read_only=True,
+        help_text="The person's user id: what every field that takes a user (a proposal's "
+        "owner, a consultation's facilitator, filters such as ?owner=) expects.",
+    )
     email = serializers.EmailField(source="user.email", read_only=True)
     full_name = serializers.CharField(source="user.full_name", read_only=True)
 
     class Meta:
         model = Membership
-        fields = ["id", "email", "full_name", "role", "created_at"]
+        fields = ["id", "user_id", "email", "full_name", "role", "created_at"]
         read_only_fields = fields
 
 

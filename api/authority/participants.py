@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from api.base import AuthorityViewSet
 from api.errors import ErrorSerializer
+from api.typed_json import BlankAsNullChoiceField
 from backend.consultations import selectors
 from backend.consultations.models import (
     AgeBand,
@@ -29,6 +30,10 @@ from tenants.roles import ENGAGEMENT_STAFF
 
 class ParticipantSerializer(serializers.ModelSerializer[Participant]):
     email = serializers.CharField(read_only=True, help_text="An email address; blank once erased.")
+    age_band = BlankAsNullChoiceField(choices=AgeBand.choices, read_only=True)
+    gender = BlankAsNullChoiceField(choices=Gender.choices, read_only=True)
+    ethnicity = BlankAsNullChoiceField(choices=Ethnicity.choices, read_only=True)
+    disability = BlankAsNullChoiceField(choices=Disability.choices, read_only=True)
     has_responded = serializers.BooleanField(read_only=True)
 
     class Meta:

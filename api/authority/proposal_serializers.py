@@ -119,7 +119,8 @@ class ProposalWriteSerializer(serializers.Serializer[Any]):
     owner = serializers.IntegerField(
         required=False,
         allow_null=True,
-        help_text="User id of an admin or officer of this authority (400 `owner_not_member` "
+        help_text="The owner's user id: a member's `user_id` from GET /api/v1/members (not "
+        "the membership `id`), an admin or officer of this authority (400 `owner_not_member` "
         "or `owner_cannot_act` otherwise); defaults to the creator.",
     )
     data_categories = DataCategorySerializer(

@@ -25,9 +25,10 @@ from api.authority.proposal_serializers import (
     SkipConsultationSerializer,
 )
 from api.base import AuthorityViewSet
-from api.csv_export import csv_stream
+from api.csv_export import csv_stream, wants_bom
 from api.errors import ErrorSerializer
 from api.filters import UTCDateTimeFilter
+from api.renderers import CSVRenderer
 from backend.decisions.services import decision_record
 from backend.proposals.models import LegalGateway, Proposal, ProposalStatus, ServiceArea
 from backend.proposals.selectors import (
@@ -59,7 +60,10 @@ class ProposalFilterSet(django_filters.FilterSet):
         help_text="Proposals that include this service area.",
     )
     legal_gateway = django_filters.ChoiceFilter(choices=LegalGateway.choices)
-    owner = django_filters.NumberFilter(field_name="owner_id", help_text="Owner's user id.")
+    owner = django_filters.NumberFilter(
+        field_name="owner_id",
+        help_text="The owner's user id: a member's `user_id` from GET /api/v1/members.",
+    )
     created_from = UTCDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_to = UTCDateTimeFilter(field_name="created_at", lookup_expr="lte")
     submitted_from = UTCDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
@@ -217,10 +221,13 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authorit
         return Response(ProposalTransitionSerializer(moves, many=True).data)
 
     @extend_schema(
+        filters=True,
         responses={
             (200, "text/csv"): OpenApiResponse(
                 response=OpenApiTypes.STR,
-                description="CSV (UTF-8, header row first): reference, title, status, "
+                description="CSV (UTF-8 with a byte-order mark, header row first, one row "
+                "per proposal ordered by reference; answers `?format=csv` and "
+                "`Accept: text/csv`): reference, title, status, "
                 "service_areas (semicolon-separated), legal_gateway, owner_email, created_at, "
                 "submitted_at, decided_at, withdrawn_at, days_to_decision, verdict_overall, "
                 "verdict_purposeful, verdict_proportionate, verdict_responsible. Verdict "
@@ -229,7 +236,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authorit
             )
         },
     )
-    @action(detail=False, methods=["get"], pagination_class=None)
+    @action(detail=False, methods=["get"], pagination_class=None, renderer_classes=[CSVRenderer])
     def export(self, request: Request) -> StreamingHttpResponse:
         """The authority's proposals as CSV; the list filters apply."""
         proposals = self.filter_queryset(self.get_queryset())
@@ -241,6 +248,8 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authorit
             with authority_context(authority):
                 yield from proposal_export_rows(queryset=proposals)
 
-        response = StreamingHttpResponse(csv_stream(rows()), content_type="text/csv")
+        response = StreamingHttpResponse(
+            csv_stream(rows(), bom=wants_bom(request)), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = 'attachment; filename="proposals.csv"'
         return response

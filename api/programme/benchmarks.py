@@ -26,6 +26,7 @@ from api.benchmark_common import (
     comparison,
     identity,
     query_params,
+    table_csv_columns,
     table_row,
 )
 from api.pagination import paginated, paginated_response
@@ -81,9 +82,9 @@ class BenchmarkTableView(ProgrammeAPIView):
     """Every authority with its figures for a period; ``?format=csv`` for a spreadsheet."""
 
     renderer_classes = RENDERERS
+    csv_columns = staticmethod(table_csv_columns)
 
     @extend_schema(
-        operation_id="benchmarks_authorities_list",
         parameters=[TableQuerySerializer],
         responses={200: paginated(AuthorityFiguresSerializer)},
         tags=["benchmarks"],
@@ -106,7 +107,6 @@ class BenchmarkCompareView(ProgrammeAPIView):
     renderer_classes = RENDERERS
 
     @extend_schema(
-        operation_id="benchmarks_authority_compare",
         parameters=[TableQuerySerializer],
         responses={200: ComparisonSerializer},
         tags=["benchmarks"],

@@ -28,6 +28,7 @@ from api.public.throttles import (
     token_miss_record,
 )
 from api.renderers import CalendarRenderer
+from api.typed_json import BlankAsNullChoiceField, BlankAsNullURLField
 from backend.consultations import selectors
 from backend.consultations.models import (
     AgeBand,
@@ -64,6 +65,7 @@ class PublicConsultationSerializer(serializers.ModelSerializer[Consultation]):
         source="ends_at", read_only=True, default_timezone=LONDON
     )
     accepting_responses = serializers.SerializerMethodField()
+    online_url = BlankAsNullURLField(read_only=True, help_text="Null when there is none.")
 
     class Meta:
         model = Consultation
@@ -89,6 +91,10 @@ class PublicConsultationSerializer(serializers.ModelSerializer[Consultation]):
 
 class OwnDetailsSerializer(serializers.ModelSerializer[Participant]):
     email = serializers.CharField(read_only=True, help_text="An email address; blank once erased.")
+    age_band = BlankAsNullChoiceField(choices=AgeBand.choices, read_only=True)
+    gender = BlankAsNullChoiceField(choices=Gender.choices, read_only=True)
+    ethnicity = BlankAsNullChoiceField(choices=Ethnicity.choices, read_only=True)
+    disability = BlankAsNullChoiceField(choices=Disability.choices, read_only=True)
 
     class Meta:
         model = Participant

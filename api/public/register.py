@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from rest_framework import mixins, serializers
 
 from api.base import PublicViewSet
+from api.typed_json import RegisterConsultationSummarySerializer, RegisterVerdictsSerializer
 from backend.decisions.models import DecisionOutcome
 from backend.proposals.models import ServiceArea
 from backend.register.models import RegisterEntry
@@ -42,13 +43,15 @@ class RegisterEntrySerializer(serializers.ModelSerializer[RegisterEntry]):
     reference = serializers.CharField(source="proposal_reference", read_only=True)
     data_categories = RegisterDataCategorySerializer(many=True, read_only=True)
     partners = RegisterPartnerSerializer(many=True, read_only=True)
-    verdicts = serializers.JSONField(
+    verdicts = RegisterVerdictsSerializer(
         read_only=True,
         help_text="The signed-off assessment's verdicts (every decision needs one): "
         "methodology_version, signed_off_on, overall, tests, features.",
     )
-    consultation_summary = serializers.JSONField(
-        read_only=True, allow_null=True, help_text="What public consultation found, if any."
+    consultation_summary = RegisterConsultationSummarySerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="What public consultation found, in aggregate; null when none was published.",
     )
 
     class Meta:

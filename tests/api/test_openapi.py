@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -27,7 +28,11 @@ def test_committed_spec_equals_generated(surface):
 def test_spec_is_valid_and_documents_the_error_shape(surface):
     spec = yaml.safe_load((OPENAPI / f"{surface}.yaml").read_text())
     validate(spec)
-    assert set(spec["components"]["schemas"]["Error"]["required"]) == {"status", "code", "detail"}
+    assert set(spec["components"]["schemas"]["ApiError"]["required"]) == {
+        "status",
+        "code",
+        "detail",
+    }
     for path, item in spec["paths"].items():
         for method, operation in item.items():
             assert "404" in operation["responses"], f"{method} {path} has no documented 404"
@@ -46,7 +51,7 @@ def test_rate_limited_operations_document_their_429(surface, path, method):
     spec = yaml.safe_load((OPENAPI / f"{surface}.yaml").read_text())
     response = spec["paths"][path][method]["responses"]["429"]
     assert response["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/Error"
+        "$ref": "#/components/schemas/ApiError"
     }
 
 
@@ -76,7 +81,28 @@ def test_swagger_ui_is_served_offline(anonymous):
     assert "cdn" not in html.lower()
 
 
-def test_each_host_serves_its_surface(anonymous, authority_a):
-    assert anonymous(None).get("/api/schema/programme.yaml").status_code == 200
-    assert anonymous(authority_a).get("/api/schema/authority.yaml").status_code == 200
-    assert anonymous(authority_a).get("/api/schema/programme.yaml").status_code == 404
+@pytest.mark.parametrize("surface", sorted(SURFACES))
+def test_every_host_serves_every_spec(anonymous, authority_a, surface):
+    for host in (None, authority_a):
+        response = anonymous(host).get(f"/api/schema/{surface}.yaml")
+        assert response.status_code == 200
+        spec = yaml.safe_load(response.content)
+        assert spec["servers"], f"{surface} served without servers"
+
+
+def test_api_root_lists_the_links_of_each_host(anonymous, authority_a):
+    programme = anonymous(None).get("/api/v1/")
+    assert programme.status_code == 200
+    body = programme.json()
+    assert body["surface"] == "programme" and body["authority"] is None
+    assert body["links"]["authorities"].endswith("/api/v1/authorities")
+    assert "proposals" not in body["links"]
+    authority = anonymous(authority_a).get("/api/v1/").json()
+    assert authority["surface"] == "authority"
+    assert authority["authority"] == authority_a.schema_name
+    assert authority["links"]["proposals"].endswith("/api/v1/proposals")
+    assert authority["links"]["proposals/export"].endswith("/api/v1/proposals/export")
+    assert "authorities" not in authority["links"]
+    assert set(authority["specs"]) == set(SURFACES)
+    for url in authority["links"].values():
+        assert anonymous(authority_a).get(urlsplit(url).path).status_code != 404, url

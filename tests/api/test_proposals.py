@@ -219,7 +219,7 @@ def _export(client):
     response = client.get("/api/v1/proposals/export")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
 
 def test_the_export_has_states_dates_and_verdict_columns(authority_a, officer):

@@ -157,7 +157,7 @@ def test_csv_export_of_the_table(make_member, programme):
     response = client.get("/api/v1/benchmarks/authorities", {"format": "csv"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    lines = response.content.decode().splitlines()
+    lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("ref,name,slug,kind,nation,population_band,figures.")
     assert len(lines) == 6
     assert "Beta County Council" not in response.content.decode()

@@ -9,6 +9,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.typed_json import FieldChangeValueSerializer
 from backend.methodology.models import (
     AnswerType,
     Criterion,
@@ -169,7 +170,7 @@ class MethodologyVersionCopySerializer(serializers.Serializer[Any]):
 class FieldChangeSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
     fields = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.DictField(),
+        child=FieldChangeValueSerializer(),
         help_text='Field name → {"from": old, "to": new}.',
     )
 
