@@ -15,6 +15,8 @@ import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
+from backend.observability.logs import logging_config
+
 # Lets Django's generic classes be subscripted at run time (ModelAdmin[Model] etc.).
 django_stubs_ext.monkeypatch()
 
@@ -68,6 +70,7 @@ SHARED_APPS = [
     "backend.register",
     "backend.methodology",
     "backend.engagement",
+    "backend.observability",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -89,6 +92,8 @@ ROOT_URLCONF = "backend.urls_tenant"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
+    # First: request id, one log line and latency sample per request, /metrics.
+    "backend.observability.middleware.RequestContextMiddleware",
     "api.health.HealthCheckMiddleware",
     "api.routing.AuthorityHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -262,13 +267,12 @@ BENCHMARK_SUPPRESSION_THRESHOLD = env_int("BENCHMARK_SUPPRESSION_THRESHOLD", 5)
 # A burst of changes to one authority causes one refresh, this long after the last.
 BENCHMARK_REFRESH_SETTLE_SECONDS = env_int("BENCHMARK_REFRESH_SETTLE_SECONDS", 30)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# JSON lines with request id, authority, user id and task id (backend/observability);
+# LOG_FORMAT=plain gives readable lines with the same context (the dev runner's default).
+LOGGING = logging_config(
+    level=os.environ.get("LOG_LEVEL", "INFO"),
+    json_logs=os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "plain") == "json",
+)
 APPEND_SLASH = False
 CSRF_FAILURE_VIEW = "api.errors.csrf_failure_view"
 
