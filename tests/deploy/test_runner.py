@@ -1,5 +1,7 @@
 """The README's run command, end to end: it serves /api/v1/me with a printed demo token on a
-demo authority's host, and Ctrl-C leaves no process behind."""
+demo authority's host through gunicorn; another dev.py command beside it reuses its servers,
+sends a burst of concurrent public answers with no error, and leaves everything running;
+Ctrl-C leaves no process behind."""
 
 from __future__ import annotations
 
@@ -33,6 +35,8 @@ def test_run_serves_me_with_a_printed_token_and_ctrl_c_stops_everything(tmp_path
         DEV_REDIS_PORT=str(free_loopback_port()),
         PORT=str(port),
         PYTHONUNBUFFERED="1",
+        # The burst comes from one address; residents do not share one.
+        CONSULTATION_ADDRESS_THROTTLE_RATE="100000/min",
     )
     log_path = tmp_path / "run.log"
     started = time.monotonic()
@@ -47,7 +51,7 @@ def test_run_serves_me_with_a_printed_token_and_ctrl_c_stops_everything(tmp_path
     try:
         token = None
         body = b""
-        while time.monotonic() - started < 90:
+        while time.monotonic() - started < 300:
             assert runner.poll() is None, log_path.read_text()
             text = log_path.read_text(errors="replace")
             match = re.search(r"admin@demo\.example\s+token (\w+)", text)
@@ -67,8 +71,44 @@ def test_run_serves_me_with_a_printed_token_and_ctrl_c_stops_everything(tmp_path
         elapsed = time.monotonic() - started
         assert token, log_path.read_text()
         assert b'"slug":"demo"' in body, body
-        assert elapsed < 90
+        # Generous: eight engineers share this 2-core machine (about 35 s when idle).
+        assert elapsed < 300
         print(f"run → /api/v1/me answered in {elapsed:.1f}s")
+
+        # Another command beside the runner: it must reuse the runner's PostgreSQL and
+        # Redis, and stop neither (it used to stop PostgreSQL: /readyz then said 503).
+        beside = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "deploy.runner",
+                "bench",
+                "bench/public_answers.py",
+                "--port",
+                str(port),
+                "--answers",
+                "150",
+                "--timeout",
+                "60",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+        output = beside.stdout + beside.stderr
+        assert beside.returncode == 0, output
+        assert "PostgreSQL (embedded): reusing the server" in output, output
+        assert "Redis (embedded) reusing the server" in output, output
+        assert "150 concurrent answers: 0 errors" in output, output
+        print(output.strip().splitlines()[-1])
+        assert runner.poll() is None, log_path.read_text()
+        with urllib.request.urlopen(
+            urllib.request.Request(f"http://127.0.0.1:{port}/readyz"), timeout=10
+        ) as response:
+            assert response.status == 200
+        assert "Listening at: http://127.0.0.1:" in log_path.read_text()  # gunicorn
     finally:
         runner.send_signal(signal.SIGINT)
         try:
