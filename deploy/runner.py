@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from deploy.services import EmbeddedPostgres, EmbeddedRedis
+from web.assets import assets_build
+from web.browser import chromium_ensure
 
 ROOT = Path(__file__).resolve().parent.parent
 # Where the dev runner keeps PostgreSQL/Redis data; the runner test points it elsewhere.
@@ -102,9 +104,10 @@ def run() -> int:
         env.setdefault("CONSULTATION_SWEEP_SECONDS", "10")
         env.setdefault(
             "CONSULTATION_RESPONSE_LINK",
-            f"http://{{host}}:{port}/api/v1/public/invitations/{{token}}",
+            f"http://{{host}}:{port}/consultations/respond/{{token}}/",
         )
         try:
+            assets_build()
             manage(env, "migrate_schemas", "--shared", "-v", "0")
             manage(env, "migrate_schemas", "--tenant", "-v", "0")
             manage(env, "seed_demo", "--base-url", f"http://{{host}}:{port}")
@@ -170,6 +173,8 @@ def test(pytest_args: list[str]) -> int:
         )
         if subprocess.run(check, cwd=ROOT).returncode != 0:
             failures.append(Path(check[0]).name + " " + check[1])
+    assets_build()
+    chromium_ensure()
     with services(throwaway=True) as env:
         code = subprocess.run(
             [sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT, env=env
@@ -192,6 +197,7 @@ def main(argv: list[str]) -> int:
     if command == "test":
         return test(rest)
     if command == "pytest":
+        assets_build()
         with services(throwaway=True) as env:
             return subprocess.run([sys.executable, "-m", "pytest", *rest], env=env).returncode
     with services(throwaway=False) as env:
