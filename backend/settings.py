@@ -69,6 +69,7 @@ SHARED_APPS = [
     "django_tenants",
     "backend.accounts",
     "api",
+    "web",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -201,6 +202,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# The public pages (web/) mark every string for translation; they answer in the
+# visitor's language when it is listed here and has a catalogue under
+# LOCALE_PATHS. A Welsh authority adds ("cy", "Cymraeg") and web/locale/cy/
+# (see docs/public-pages.md).
+LANGUAGES = [("en-gb", "English")]
+LOCALE_PATHS = [BASE_DIR / "web" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -352,11 +359,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Consultations: how often beat sweeps for due openings, reminders and closings;
 # how long participants' contact details are kept after results are published;
 # the link put in invitation emails ({host} is the authority's host, {token} the
-# participant's token).
+# participant's token): by default the public page in web/; point it at an
+# external frontend to send residents there instead.
 CONSULTATION_SWEEP_SECONDS = env_int("CONSULTATION_SWEEP_SECONDS", 60)
 CONSULTATION_RETENTION_DAYS = env_int("CONSULTATION_RETENTION_DAYS", 90)
 CONSULTATION_RESPONSE_LINK = os.environ.get(
-    "CONSULTATION_RESPONSE_LINK", "http://{host}/api/v1/public/invitations/{token}"
+    "CONSULTATION_RESPONSE_LINK", "http://{host}/consultations/respond/{token}/"
 )
 
 # Every email outbox (backend.core.delivery): attempts before a message is marked
@@ -428,7 +436,8 @@ LOGGING = logging_config(
     json_logs=os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "plain") == "json",
 )
 APPEND_SLASH = False
-CSRF_FAILURE_VIEW = "api.errors.csrf_failure_view"
+# The public pages' forms get an HTML page; everything else the API's JSON error.
+CSRF_FAILURE_VIEW = "web.errors.csrf_failure_view"
 
 # django-tenants' migrate (which runs migrate_schemas) and pgtrigger's makemigrations
 # each bring their own command; their autodetectors differ only in pgtrigger's trigger

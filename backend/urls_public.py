@@ -13,6 +13,7 @@ from api.urls import (
     public_programme_urls,
 )
 from backend.urls_docs import docs_urls
+from web.urls import programme_urls as web_pages
 
 urlpatterns = [
     api_v1(
@@ -25,6 +26,7 @@ urlpatterns = [
     path("api-auth/", include("rest_framework.urls")),
     path("admin/", admin.site.urls),
     *docs_urls("programme"),
+    *web_pages,
     # Last: an unknown path gets the JSON 404 even with DEBUG on.
     re_path(r"^", not_found_view),
 ]

@@ -12,6 +12,7 @@ from api.urls import (
     public_catalogue_urls,
 )
 from backend.urls_docs import docs_urls
+from web.urls import authority_urls as web_pages
 
 urlpatterns = [
     api_v1(
@@ -23,6 +24,7 @@ urlpatterns = [
     ),
     path("api-auth/", include("rest_framework.urls")),
     *docs_urls("authority"),
+    *web_pages,
     # Last: an unknown path gets the JSON 404 even with DEBUG on.
     re_path(r"^", not_found_view),
 ]

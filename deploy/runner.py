@@ -31,6 +31,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from deploy.services import EmbeddedPostgres, EmbeddedRedis
+from web.assets import assets_build
+from web.browser import chromium_ensure
 
 ROOT = Path(__file__).resolve().parent.parent
 # Where the dev runner keeps PostgreSQL/Redis data; the runner test points it elsewhere.
@@ -163,10 +165,11 @@ def run() -> int:
         env.setdefault("CONSULTATION_SWEEP_SECONDS", "10")
         env.setdefault(
             "CONSULTATION_RESPONSE_LINK",
-            f"http://{{host}}:{port}/api/v1/public/invitations/{{token}}",
+            f"http://{{host}}:{port}/consultations/respond/{{token}}/",
         )
         try:
             check_connection_budget(env)
+            assets_build()
             # Public, then only the authority schemas with migrations pending.
             manage(env, "migrate_schemas", "--noinput")
             manage(env, "seed_demo", "--base-url", f"http://{{host}}:{port}")
@@ -259,6 +262,8 @@ def test(pytest_args: list[str]) -> int:
             failures.append(Path(check[0]).name + " " + check[1])
     if not contract_test():
         failures.append("contract")
+    assets_build()
+    chromium_ensure()
     with services(throwaway=True) as env:
         code = subprocess.run(
             [sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT, env=env
@@ -287,6 +292,7 @@ def main(argv: list[str]) -> int:
         with services(throwaway=True) as env:
             return subprocess.run([sys.executable, "-m", "bench", *rest], env=env).returncode
     if command == "pytest":
+        assets_build()
         with services(throwaway=True) as env:
             return subprocess.run([sys.executable, "-m", "pytest", *rest], env=env).returncode
     with services(throwaway=False) as env:
