@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from backend.disclosure.reasons import ReasonCode
 from backend.methodology.scoring import VERDICTS
+from backend.reviews.models import BenefitsRealised, Recommendation
 
 # Any JSON value (an audit row's field, a methodology field's old or new value), as
 # three components that api.schema's hook registers. A list holds scalars or objects,
@@ -228,6 +229,17 @@ class RegisterConsultationSerializer(serializers.Serializer[Any]):
     agreement = TestAgreeShareSerializer(help_text="Per test: the share agreeing (4-5).")
     withheld = serializers.DictField(
         child=WithheldSerializer(), help_text="Figure → why it is null."
+    )
+
+
+class RegisterBenefitReviewSerializer(serializers.Serializer[Any]):
+    """The published outcome of a benefit review (the fifth feature: benefits realised)."""
+
+    reviewed_on = serializers.DateField()
+    benefits_realised = serializers.ChoiceField(choices=BenefitsRealised.choices)
+    recommendation = serializers.ChoiceField(choices=Recommendation.choices)
+    benefits_for_public = serializers.CharField(
+        help_text="What the authority found the wider public gained, in its own words."
     )
 
 

@@ -26,6 +26,7 @@ from api.authority.methodology import (
 from api.authority.outbox import AccountEmailViewSet, OutboxMessageViewSet
 from api.authority.participants import ParticipantViewSet
 from api.authority.proposals import ProposalViewSet
+from api.authority.reviews import BenefitReviewViewSet
 from api.discovery import ApiRootView
 from api.passwords import (
     AuthorityPasswordChangeView,
@@ -124,6 +125,7 @@ authority_router.register("assessments", AssessmentViewSet, basename="assessment
 authority_router.register("consultations", ConsultationViewSet, basename="consultation")
 authority_router.register("participants", ParticipantViewSet, basename="participant")
 authority_router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+authority_router.register("reviews", BenefitReviewViewSet, basename="benefit-review")
 authority_router.register("outbox/messages", OutboxMessageViewSet, basename="outbox-message")
 authority_router.register("outbox/account-emails", AccountEmailViewSet, basename="account-email")
 authority_urls = [

@@ -100,6 +100,7 @@ TENANT_APPS = [
     "backend.decisions",
     "backend.assessments",
     "backend.consultations",
+    "backend.reviews",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -431,6 +432,14 @@ WEBHOOK_ALLOWED_NETWORKS = [
 # Every handler scrubs invitation tokens and feed secrets (backend.core.log_scrubbing).
 # JSON lines with request id, authority, user id and task id (backend/observability);
 # LOG_FORMAT=plain gives readable lines with the same context (the dev runner's default).
+# Benefit reviews: an approval without a date is reviewed this many months later;
+# the owner is reminded REVIEW_REMINDER_DAYS before, and on the day; the sweep runs
+# every REVIEW_SWEEP_SECONDS. REVIEW_LINK is where the emails send the owner.
+REVIEW_DEFAULT_MONTHS = env_int("REVIEW_DEFAULT_MONTHS", 12)
+REVIEW_REMINDER_DAYS = env_int("REVIEW_REMINDER_DAYS", 14)
+REVIEW_SWEEP_SECONDS = env_int("REVIEW_SWEEP_SECONDS", 300)
+REVIEW_LINK = os.environ.get("REVIEW_LINK", "http://{host}/api/v1/reviews/{review_id}")
+
 LOGGING = logging_config(
     level=os.environ.get("LOG_LEVEL", "INFO"),
     json_logs=os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "plain") == "json",

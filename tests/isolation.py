@@ -76,6 +76,8 @@ def plant_proposal_and_decision(authority: Authority) -> None:
         outcome="approved",
         rationale=MARKER,
         internal_notes=MARKER,
+        # An approval schedules a benefit review, which carries this text too.
+        expected_benefits=MARKER,
     )
 
 

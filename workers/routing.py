@@ -20,8 +20,12 @@ TASK_ROUTES: dict[str, dict[str, str]] = {
     "consultations.sweep_authority": {"queue": "sweeps"},
     "consultations.retention_all": {"queue": "sweeps"},
     "consultations.retention_authority": {"queue": "sweeps"},
-    # The outbox relay is the only sender of email.
+    "reviews.sweep_all": {"queue": "sweeps"},
+    "reviews.sweep_authority": {"queue": "sweeps"},
+    "webhooks.sweep": {"queue": "sweeps"},
+    # The outbox relays are the only senders of email.
     "consultations.relay_outbox": {"queue": "email"},
+    "accounts.relay_emails": {"queue": "email"},
     # Rollup refreshes are CPU- and database-heavy; keep them off the sweeps' path.
     "benchmarks.*": {"queue": "benchmarks"},
 }

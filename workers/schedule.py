@@ -20,6 +20,11 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "consultations.sweep_all",
         "schedule": float(settings.CONSULTATION_SWEEP_SECONDS),
     },
+    # Reminds owners of benefit reviews before and on the due day, marks them overdue.
+    "reviews-sweep": {
+        "task": "reviews.sweep_all",
+        "schedule": float(settings.REVIEW_SWEEP_SECONDS),
+    },
     # Retries webhook deliveries that are due (one relay task per endpoint).
     "webhooks-sweep": {"task": "webhooks.sweep", "schedule": float(settings.WEBHOOK_SWEEP_SECONDS)},
     # Relays account emails (reset and set-your-password links) whose on-commit relay was

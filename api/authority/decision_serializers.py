@@ -27,6 +27,8 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
             "internal_notes",
             "decided_by",
             "decided_at",
+            "review_due_on",
+            "expected_benefits",
             "published",
             "published_at",
         ]
@@ -47,4 +49,17 @@ class DecisionRecordSerializer(serializers.Serializer[Any]):
     )
     internal_notes = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Never published."
+    )
+    review_due_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Approvals only: when the benefit review falls (after today); defaults to "
+        "REVIEW_DEFAULT_MONTHS (12) months after the decision.",
+    )
+    expected_benefits = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Approvals only: the benefits the review will measure against.",
     )

@@ -12,7 +12,11 @@ from django.db.models import QuerySet
 from rest_framework import mixins, serializers
 
 from api.base import PublicViewSet
-from api.typed_json import RegisterConsultationSummarySerializer, RegisterVerdictsSerializer
+from api.typed_json import (
+    RegisterBenefitReviewSerializer,
+    RegisterConsultationSummarySerializer,
+    RegisterVerdictsSerializer,
+)
 from backend.decisions.models import DecisionOutcome
 from backend.proposals.models import ServiceArea
 from backend.register.models import RegisterEntry
@@ -53,6 +57,12 @@ class RegisterEntrySerializer(serializers.ModelSerializer[RegisterEntry]):
         allow_null=True,
         help_text="What public consultation found, in aggregate; null when none was published.",
     )
+    benefit_review = RegisterBenefitReviewSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="What the benefit review after implementation found; null until one is "
+        "published.",
+    )
 
     class Meta:
         model = RegisterEntry
@@ -70,6 +80,7 @@ class RegisterEntrySerializer(serializers.ModelSerializer[RegisterEntry]):
             "legal_gateway_detail",
             "verdicts",
             "consultation_summary",
+            "benefit_review",
             "outcome",
             "rationale",
             "conditions",

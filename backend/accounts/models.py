@@ -56,6 +56,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 class AccountEmailKind(models.TextChoices):
     PASSWORD_RESET = "password_reset", "Password reset link"
     SET_PASSWORD = "set_password", "Set-your-password invitation"
+    REVIEW_REMINDER = "review_reminder", "Benefit review coming up"
+    REVIEW_DUE = "review_due", "Benefit review due today"
+    REVIEW_OVERDUE = "review_overdue", "Benefit review overdue"
+    WEBHOOK_DISABLED = "webhook_disabled", "Webhook endpoint switched off"
+
+
+# Kinds that carry a password link; the others are notices rendered from ``context``.
+TOKEN_KINDS = frozenset({AccountEmailKind.PASSWORD_RESET, AccountEmailKind.SET_PASSWORD})
 
 
 class AccountEmail(models.Model):
@@ -75,6 +83,9 @@ class AccountEmail(models.Model):
         "tenants.Authority", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     host = models.CharField(max_length=255)
+    # What a notice says (a proposal's reference and title, a date, an endpoint's URL):
+    # never a token or a personal detail; empty for the password-link kinds.
+    context = models.JSONField(default=dict, blank=True)
     idempotency_key = models.CharField(max_length=120, unique=True)
     status = models.CharField(
         max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING

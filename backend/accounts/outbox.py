@@ -14,7 +14,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from backend.accounts.models import AccountEmail, AccountEmailKind, User
+from backend.accounts.models import TOKEN_KINDS, AccountEmail, AccountEmailKind, User
 from backend.accounts.tokens import GENERATORS, uid_for
 from backend.core.delivery import relay_due, retry_now
 from tenants.models import Authority
@@ -24,6 +24,10 @@ logger = logging.getLogger(__name__)
 SUBJECTS = {
     AccountEmailKind.PASSWORD_RESET: "Set a new password",
     AccountEmailKind.SET_PASSWORD: "You have been added to {authority}: set your password",
+    AccountEmailKind.REVIEW_REMINDER: "Benefit review of {reference} due on {due_on}",
+    AccountEmailKind.REVIEW_DUE: "Benefit review of {reference} is due today",
+    AccountEmailKind.REVIEW_OVERDUE: "Benefit review of {reference} is overdue",
+    AccountEmailKind.WEBHOOK_DISABLED: "A webhook endpoint of {authority} was switched off",
 }
 
 
@@ -34,6 +38,32 @@ def account_email_queue(
     _, created = AccountEmail.objects.get_or_create(
         idempotency_key=key,
         defaults={"user": user, "kind": kind, "host": host, "authority": authority},
+    )
+    account_relay_after_commit()
+    return created
+
+
+def account_notice_queue(
+    *,
+    user: User,
+    kind: str,
+    key: str,
+    host: str,
+    context: dict[str, str],
+    authority: Authority | None = None,
+) -> bool:
+    """Queue one notice (no password link); False when one with the same key exists."""
+    if kind in TOKEN_KINDS:
+        raise ValueError(f"{kind} carries a password link: use account_email_queue.")
+    _, created = AccountEmail.objects.get_or_create(
+        idempotency_key=key,
+        defaults={
+            "user": user,
+            "kind": kind,
+            "host": host,
+            "authority": authority,
+            "context": context,
+        },
     )
     account_relay_after_commit()
     return created
@@ -55,19 +85,18 @@ def _render(message: AccountEmail) -> EmailMultiAlternatives | None:
     user = message.user
     if not user.is_active or not user.email:
         return None
-    token = GENERATORS[message.kind].make_token(user)
-    link = settings.PASSWORD_SET_LINK.format(host=message.host, uid=uid_for(user), token=token)
     authority = message.authority.name if message.authority else "the programme"
-    context = {
-        "user": user,
-        "link": link,
-        "authority": authority,
-        "hours": settings.PASSWORD_RESET_HOURS,
-        "days": settings.ACCOUNT_INVITE_DAYS,
-    }
+    context: dict[str, object] = {"user": user, "authority": authority, **message.context}
+    if message.kind in TOKEN_KINDS:
+        token = GENERATORS[message.kind].make_token(user)
+        context["link"] = settings.PASSWORD_SET_LINK.format(
+            host=message.host, uid=uid_for(user), token=token
+        )
+        context["hours"] = settings.PASSWORD_RESET_HOURS
+        context["days"] = settings.ACCOUNT_INVITE_DAYS
     template = f"accounts/email/{message.kind}"
     email = EmailMultiAlternatives(
-        subject=SUBJECTS[AccountEmailKind(message.kind)].format(authority=authority),
+        subject=SUBJECTS[AccountEmailKind(message.kind)].format(**context),
         body=render_to_string(f"{template}.txt", context),
         to=[user.email],
         headers={"X-Idempotency-Key": message.idempotency_key},

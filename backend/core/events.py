@@ -54,6 +54,9 @@ class EventName(enum.StrEnum):
     DECISION_RECORDED = "decision.recorded"
     DECISION_PUBLISHED = "decision.published"
     DECISION_UNPUBLISHED = "decision.unpublished"
+    REVIEW_DUE = "review.due"
+    REVIEW_OVERDUE = "review.overdue"
+    REVIEW_PUBLISHED = "review.published"
 
 
 class Phase(enum.Enum):

@@ -41,6 +41,10 @@ class Decision(models.Model):
         db_constraint=False,
     )
     decided_at = models.DateTimeField()
+    # An approval schedules a benefit review (backend.reviews) on this day, against
+    # the benefits the decision expected.
+    review_due_on = models.DateField(null=True, blank=True)
+    expected_benefits = models.TextField(blank=True)
     published = models.BooleanField(default=False)
     published_at = models.DateTimeField(null=True, blank=True)
 

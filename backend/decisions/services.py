@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from calendar import monthrange
+from datetime import date
+
 import pghistory
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +20,8 @@ from backend.proposals.services import proposal_mark_decided
 from tenants.context import current_authority_id
 from tenants.models import Authority
 
+APPROVALS = frozenset({DecisionOutcome.APPROVED, DecisionOutcome.APPROVED_WITH_CONDITIONS})
+
 
 @transaction.atomic
 def decision_record(
@@ -27,12 +33,19 @@ def decision_record(
     conditions: str = "",
     public_influence: str = "",
     internal_notes: str = "",
+    review_due_on: date | None = None,
+    expected_benefits: str = "",
 ) -> Decision:
-    """Record what was decided; the proposal moves to decided in the same transaction."""
+    """Record what was decided; the proposal moves to decided in the same transaction.
+
+    An approval schedules a benefit review: on ``review_due_on`` if given, else
+    ``REVIEW_DEFAULT_MONTHS`` after today.
+    """
     if outcome == DecisionOutcome.APPROVED_WITH_CONDITIONS and not conditions.strip():
         raise ValidationError({"conditions": ["An approval with conditions must state them."]})
     if not rationale.strip():
         raise ValidationError({"rationale": ["Say why this was decided."]})
+    review_due_on = _review_date(outcome, review_due_on)
     with pghistory.context(user=actor.pk):
         # The move locks the proposal row, so two decisions cannot race past this check.
         decided = proposal_mark_decided(proposal=proposal, actor=actor)
@@ -46,6 +59,8 @@ def decision_record(
             internal_notes=internal_notes,
             decided_by=actor,
             decided_at=decided.decided_at,
+            review_due_on=review_due_on,
+            expected_benefits=expected_benefits.strip(),
         )
         announce(
             EventName.DECISION_RECORDED,
@@ -54,6 +69,28 @@ def decision_record(
             outcome=decision.outcome,
         )
         return decision
+
+
+def _review_date(outcome: str, review_due_on: date | None) -> date | None:
+    approved = outcome in APPROVALS
+    if not approved:
+        if review_due_on is not None:
+            raise ValidationError(
+                {"review_due_on": ["Only an approved proposal has a benefit review."]}
+            )
+        return None
+    today = timezone.localdate()
+    if review_due_on is None:
+        return _months_after(today, settings.REVIEW_DEFAULT_MONTHS)
+    if review_due_on <= today:
+        raise ValidationError({"review_due_on": ["The review must fall after today."]})
+    return review_due_on
+
+
+def _months_after(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
 
 
 def _require_current(authority: Authority) -> None:

@@ -36,6 +36,8 @@ class RegisterEntry(models.Model):
     legal_gateway_detail = models.TextField(blank=True)
     verdicts = models.JSONField(null=True, blank=True)
     consultation_summary = models.JSONField(null=True, blank=True)
+    # The published outcome of the decision's benefit review (backend.reviews), if any.
+    benefit_review = models.JSONField(null=True, blank=True)
     outcome = models.CharField(max_length=32)
     rationale = models.TextField()
     conditions = models.TextField(blank=True)

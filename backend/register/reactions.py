@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from backend.core.events import DomainEvent, EventName, Phase, subscribe
 from backend.decisions.models import Decision
-from backend.register.services import register_entry_publish, register_entry_unpublish
+from backend.register.services import (
+    register_entry_add_review,
+    register_entry_publish,
+    register_entry_unpublish,
+)
 from tenants.models import Authority
 
 
@@ -26,3 +30,13 @@ def copy_published_decision(event: DomainEvent) -> None:
 def remove_unpublished_decision(event: DomainEvent) -> None:
     authority, decision = _authority_and_decision(event)
     register_entry_unpublish(authority=authority, decision=decision)
+
+
+@subscribe(EventName.REVIEW_PUBLISHED, phase=Phase.WITH_CHANGE)
+def show_published_review(event: DomainEvent) -> None:
+    if event.authority_id is None:
+        raise RuntimeError(f"{event.name} was announced outside an authority.")
+    register_entry_add_review(
+        authority=Authority.objects.get(pk=event.authority_id),
+        decision_id=event.payload["decision_id"],
+    )

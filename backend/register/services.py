@@ -12,6 +12,7 @@ from backend.core.errors import Conflict
 from backend.decisions.models import Decision
 from backend.proposals.models import Proposal
 from backend.register.models import RegisterEntry
+from backend.reviews.selectors import review_public_outcome
 from tenants.context import require_authority_schema
 from tenants.models import Authority
 
@@ -113,6 +114,7 @@ def _public_copy(*, authority: Authority, decision: Decision) -> dict[str, Any]:
         "legal_gateway_detail": proposal.legal_gateway_detail,
         "verdicts": register_verdicts_for(proposal.pk),
         "consultation_summary": register_consultation_summary_for(proposal.pk),
+        "benefit_review": review_public_outcome(decision_id=decision.pk),
         "outcome": decision.outcome,
         "rationale": decision.rationale,
         "conditions": decision.conditions,
@@ -148,3 +150,11 @@ def register_entry_publish(*, authority: Authority, decision: Decision) -> Regis
 def register_entry_unpublish(*, authority: Authority, decision: Decision) -> None:
     """Take a decision's entry off the register."""
     RegisterEntry.objects.filter(authority=authority, decision_id=decision.pk).delete()
+
+
+@transaction.atomic
+def register_entry_add_review(*, authority: Authority, decision_id: int) -> None:
+    """Show a decision's newly published benefit review on its register entry, if listed."""
+    RegisterEntry.objects.filter(authority=authority, decision_id=decision_id).update(
+        benefit_review=review_public_outcome(decision_id=decision_id)
+    )

@@ -14,6 +14,7 @@ PROGRAMME_EVENTS: frozenset[str] = frozenset(
         EventName.CONSULTATION_RESULTS_PUBLISHED.value,
         EventName.DECISION_PUBLISHED.value,
         EventName.DECISION_UNPUBLISHED.value,
+        EventName.REVIEW_PUBLISHED.value,
     }
 )
 

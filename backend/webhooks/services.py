@@ -13,7 +13,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from backend.accounts.models import User
+from backend.accounts.models import AccountEmailKind, User
+from backend.accounts.outbox import account_notice_queue
 from backend.core.errors import Conflict
 from backend.core.events import DomainEvent
 from backend.webhooks import signing, transport
@@ -263,7 +264,11 @@ def _record(
 
 
 def _disable_if_failing(*, endpoint_id: int, last_error: str) -> None:
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint_id)
+    endpoint = (
+        WebhookEndpoint.objects.select_for_update(of=("self",))
+        .select_related("created_by", "authority")
+        .get(pk=endpoint_id)
+    )
     threshold = settings.WEBHOOK_DISABLE_AFTER_FAILURES
     if endpoint.is_active and endpoint.consecutive_failures >= threshold:
         endpoint.is_active = False
@@ -274,6 +279,29 @@ def _disable_if_failing(*, endpoint_id: int, last_error: str) -> None:
         )[:300]
         endpoint.save()
         logger.warning("Webhook endpoint %s switched off after repeated failures", endpoint.pk)
+        _tell_the_owner(endpoint)
+
+
+def _tell_the_owner(endpoint: WebhookEndpoint) -> None:
+    """Email whoever subscribed the endpoint (once per switch-off), through the account outbox."""
+    owner = endpoint.created_by
+    if owner is None or not owner.is_active:
+        return
+    authority = endpoint.authority
+    host = f"{authority.schema_name}.{settings.BASE_DOMAIN}" if authority else settings.BASE_DOMAIN
+    assert endpoint.disabled_at is not None
+    account_notice_queue(
+        user=owner,
+        kind=AccountEmailKind.WEBHOOK_DISABLED,
+        key=f"webhook-disabled:{endpoint.pk}:{int(endpoint.disabled_at.timestamp())}",
+        host=host,
+        authority=authority,
+        context={
+            "url": endpoint.url,
+            "reason": endpoint.disabled_reason,
+            "enable_path": f"/api/v1/webhooks/{endpoint.pk}/enable",
+        },
+    )
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from standardwebhooks import Webhook
 
+from backend.accounts.models import AccountEmail
 from backend.decisions.services import decision_publish
 from backend.proposals.models import ProposalStatus
 from backend.proposals.services import proposal_submit
@@ -167,6 +168,10 @@ def test_repeated_failure_switches_the_endpoint_off_until_enabled(
     endpoint.refresh_from_db()
     assert not endpoint.is_active
     assert "2 failed attempts in a row" in endpoint.disabled_reason
+    # Whoever subscribed it is told, once, through the account outbox.
+    [notice] = AccountEmail.objects.filter(kind="webhook_disabled")
+    assert notice.user_id == admin.pk
+    assert notice.context["url"] == endpoint.url
     WebhookDelivery.objects.filter(endpoint=endpoint).update(next_attempt_at=timezone.now())
     assert _relay(endpoint) == []  # switched off: nothing is sent
 

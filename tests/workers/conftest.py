@@ -86,9 +86,10 @@ def celery_worker(
 def celery_beat(
     celery_worker: subprocess.Popen[bytes], django_db_blocker, worker_mail_dir: Path, tmp_path: Path
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """A real beat process with a one-second consultation sweep, for as long as the test runs."""
+    """A real beat process with one-second consultation and review sweeps, while the test runs."""
     env = worker_env(django_db_blocker, worker_mail_dir)
     env["CONSULTATION_SWEEP_SECONDS"] = "1"
+    env["REVIEW_SWEEP_SECONDS"] = "1"
     log = Path(settings.BASE_DIR) / ".local" / "test-beat.log"
     process = subprocess.Popen(
         [
