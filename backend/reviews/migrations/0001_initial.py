@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("decisions", "0002_remove_decision_insert_insert_and_more"),
+        ("decisions", "0002_decision_review_due_on_and_expected_benefits"),
         ("proposals", "0002_datacategoryevent_partnerevent_proposalevent_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
