@@ -51,10 +51,13 @@ def test_every_beat_entry_is_one_programme_job_that_fans_out_itself():
 
     tasks = [entry["task"] for entry in BEAT_SCHEDULE.values()]
     assert sorted(tasks) == [
+        "accounts.relay_emails",
         "benchmarks.recompute_all",
         "benchmarks.refresh_due",
         "consultations.retention_all",
         "consultations.sweep_all",
+        "reviews.sweep_all",
+        "webhooks.sweep",
     ]
     from workers.celery import app
     from workers.tenancy import ProgrammeTask
