@@ -25,6 +25,11 @@ from api.authority.methodology import (
 )
 from api.authority.outbox import AccountEmailViewSet, OutboxMessageViewSet
 from api.authority.participants import ParticipantViewSet
+from api.authority.population import (
+    PopulationDimensionView,
+    PopulationImportView,
+    PopulationView,
+)
 from api.authority.proposals import ProposalViewSet
 from api.authority.reviews import BenefitReviewViewSet
 from api.discovery import ApiRootView
@@ -131,6 +136,13 @@ authority_router.register("outbox/account-emails", AccountEmailViewSet, basename
 authority_urls = [
     path("account/password", AuthorityPasswordChangeView.as_view(), name="authority-password"),
     path("authority", CurrentAuthorityView.as_view(), name="current-authority"),
+    path("population", PopulationView.as_view(), name="population"),
+    path("population/import", PopulationImportView.as_view(), name="population-import"),
+    path(
+        "population/<str:dimension>",
+        PopulationDimensionView.as_view(),
+        name="population-dimension",
+    ),
     path("methodology", MethodologyInUseView.as_view(), name="methodology-in-use"),
     path("methodology/adopt", MethodologyAdoptView.as_view(), name="methodology-adopt"),
     path(

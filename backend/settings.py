@@ -101,6 +101,7 @@ TENANT_APPS = [
     "backend.assessments",
     "backend.consultations",
     "backend.reviews",
+    "backend.population",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -19,6 +19,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.authority.population import RepresentativenessSerializer
 from api.base import AuthorityViewSet
 from api.errors import ErrorSerializer
 from api.fields import AwareDateTimeField, KeyRelatedField
@@ -48,6 +49,7 @@ from backend.consultations.services import (
 from backend.consultations.tokens import OPEN_LINK, calendar_feed_token, issued_token
 from backend.consultations.transitions import CONSULTATION_TRANSITIONS
 from backend.engagement.models import EngagementMethod
+from backend.population.selectors import consultation_representativeness
 from backend.proposals.models import Proposal
 from tenants.context import require_authority_schema
 from tenants.roles import ENGAGEMENT_STAFF
@@ -222,6 +224,10 @@ class ConsultationResultSerializer(serializers.ModelSerializer[ConsultationResul
         help_text="Per test (purposeful, proportionate, responsible): distribution of 1-5 "
         "answers, mean, share agreeing (4-5) and the mean on a 0..1 scale.",
     )
+    representativeness = serializers.SerializerMethodField(
+        help_text="Respondents against the authority's population baseline (GET /population), "
+        "per census dimension, through disclosure control."
+    )
     public_officer_gap = PublicOfficerGapSerializer(
         source="figures.public_officer_gap",
         read_only=True,
@@ -238,6 +244,7 @@ class ConsultationResultSerializer(serializers.ModelSerializer[ConsultationResul
             "open_link_respondents",
             "response_rate",
             "net_acceptability",
+            "representativeness",
             "actual_cost",
             "cost_per_participant",
             "acceptability_distribution",
@@ -247,6 +254,10 @@ class ConsultationResultSerializer(serializers.ModelSerializer[ConsultationResul
             "computed_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(RepresentativenessSerializer)
+    def get_representativeness(self, result: ConsultationResult) -> dict[str, Any]:
+        return consultation_representativeness(consultation=result.consultation)
 
 
 class ParticipantImportSerializer(serializers.Serializer[Any]):
