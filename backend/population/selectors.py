@@ -39,7 +39,7 @@ def consultation_representativeness(*, consultation: Consultation) -> dict[str, 
     baseline = population_baseline()
     rows = list(
         Response.objects.filter(participant__consultation=consultation).values(
-            "acceptability", *(field for field, _ in RESPONDENT_FIELDS.values())
+            "acceptability", *(f"participant__{field}" for field, _ in RESPONDENT_FIELDS.values())
         )
     )
     policy = Policy.from_settings()
@@ -50,7 +50,7 @@ def consultation_representativeness(*, consultation: Consultation) -> dict[str, 
         counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         without_band = 0
         for row in rows:
-            band = to_band(row[field] or "")
+            band = to_band(row[f"participant__{field}"] or "")
             if band is None:
                 without_band += 1
                 continue

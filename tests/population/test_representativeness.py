@@ -100,8 +100,8 @@ def test_small_bands_are_merged_and_every_figure_uses_the_merged_bands():
     assert (merged["population"], merged["respondents"]) == (100, 9)
     assert merged["respondent_share"] == round(9 / 39, 4)
     assert result["index"] == round(1 - abs(30 / 39 - 0.5), 4)
-    # -8/9 in the merged band, +10/30 in the young one, weighted half and half.
-    assert result["weighted_net_acceptability"] == round(0.5 * (10 / 30) + 0.5 * (-8 / 9), 4)
+    # Merged: 1 acceptable and 8 unacceptable of 9, so -7/9; young: +10/30; half and half.
+    assert result["weighted_net_acceptability"] == round(0.5 * (10 / 30) + 0.5 * (-7 / 9), 4)
     assert not any(band["band"] in {"25_34", "35_44"} for band in result["bands"])
 
 
