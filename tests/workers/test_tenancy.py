@@ -51,6 +51,7 @@ def test_every_beat_entry_is_one_programme_job_that_fans_out_itself():
 
     tasks = [entry["task"] for entry in BEAT_SCHEDULE.values()]
     assert sorted(tasks) == [
+        "accounts.relay_emails",
         "benchmarks.recompute_all",
         "benchmarks.refresh_due",
         "consultations.retention_all",
