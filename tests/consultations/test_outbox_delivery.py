@@ -6,6 +6,7 @@ The real relay runs against failing email backends (tests/mail_backends.py).
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -50,11 +51,15 @@ def test_backoff_doubles_and_is_capped(settings):
     assert delays == [60, 120, 240, 300, 300]
 
 
-def test_a_failed_attempt_is_counted_and_waits_in_the_database(in_authority_a, down):
+def test_a_failed_attempt_is_counted_and_waits_in_the_database(in_authority_a, down, caplog):
     participant = make_participant(make_consultation())
     before = timezone.now()
 
-    assert outbox_relay() == 0
+    with caplog.at_level(logging.DEBUG):
+        assert outbox_relay() == 0
+
+    assert "SMTPServerDisconnected" in caplog.text
+    assert participant.email not in caplog.text  # the server's message names the address
 
     message = _invitation(participant)
     assert message.status == OutboxStatus.PENDING and message.attempts == 1
