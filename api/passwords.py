@@ -16,11 +16,11 @@ from knox.models import AuthToken
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 
 from api.base import AuthorityAPIView, ProgrammeAPIView, PublicAPIView
 from api.errors import ErrorSerializer
 from api.routing import request_hostname
+from api.throttling import AddressThrottle
 from backend.accounts.models import User
 from backend.accounts.services import (
     password_reset_confirm,
@@ -65,13 +65,10 @@ class PasswordResetConfirmSerializer(serializers.Serializer[Any]):
     )
 
 
-class PasswordResetThrottle(SimpleRateThrottle):
-    """Per client address (``password_reset`` rate), across hosts."""
+class PasswordResetThrottle(AddressThrottle):
+    """Per trusted client address (``password_reset`` rate), across hosts; fails closed."""
 
     scope = "password_reset"
-
-    def get_cache_key(self, request: Request, view: Any) -> str | None:
-        return f"throttle:{self.scope}:{self.get_ident(request)}"
 
 
 def _change(request: Request) -> Response:
