@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
+from api.disclosure import WithheldSerializer
 from api.renderers import CSVRenderer
 from backend.benchmarks.figures import FIGURES
 from backend.benchmarks.privacy import Viewer
@@ -23,7 +24,6 @@ from backend.benchmarks.selectors import (
 from backend.disclosure.bands import OTHER
 from backend.disclosure.distribution import Summary
 from backend.disclosure.policy import Policy
-from backend.disclosure.reasons import ReasonCode
 from tenants.models import AuthorityKind, Nation
 
 # Every benchmark table also answers ?format=csv; charts are documented as SVG bodies.
@@ -85,24 +85,6 @@ class TimeSeriesQuerySerializer(FigureQuerySerializer):
 
 class DistributionChartQuerySerializer(SliceQuerySerializer, FigureQuerySerializer):
     highlight = serializers.CharField(required=False, help_text="The ref of one authority.")
-
-
-class WithheldSerializer(serializers.Serializer[Any]):
-    """Why a figure is null: a machine-readable code, the count it rests on, and a sentence."""
-
-    code = serializers.ChoiceField(
-        choices=[(str(code), str(code)) for code in ReasonCode],
-        help_text="small_count: the count is at or under the threshold; "
-        "derived_from_withheld: computed from a withheld count; secondary: withheld so "
-        "that another withheld count cannot be recovered by subtraction; "
-        "too_few_contributors: fewer authorities than the minimum; quasi_identifier: "
-        "would single out an authority that is not named; basis_unknown: the count "
-        "behind it is not recorded yet.",
-    )
-    basis = serializers.CharField(
-        allow_null=True, help_text="The count or attribute the reason is about."
-    )
-    detail = serializers.CharField()
 
 
 class FigureDefinitionSerializer(serializers.Serializer[Any]):

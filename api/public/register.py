@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from rest_framework import mixins, serializers
 
 from api.base import PublicViewSet
+from api.disclosure import WithheldSerializer
 from backend.decisions.models import DecisionOutcome
 from backend.proposals.models import ServiceArea
 from backend.register.models import RegisterEntry
@@ -36,6 +37,37 @@ class RegisterPartnerSerializer(serializers.Serializer[dict]):
     role = serializers.CharField()
 
 
+class RegisterConsultationSerializer(serializers.Serializer[dict]):
+    """One consultation's results as published: through disclosure control (docs/disclosure.md)."""
+
+    method = serializers.CharField()
+    held_on = serializers.CharField()
+    invited = serializers.IntegerField(
+        allow_null=True, help_text="Rounded to the nearest 5; null when withheld."
+    )
+    responded = serializers.IntegerField(
+        allow_null=True, help_text="Rounded to the nearest 5; null when withheld."
+    )
+    response_rate = serializers.FloatField(allow_null=True)
+    net_acceptability = serializers.FloatField(allow_null=True)
+    acceptability_combined = serializers.BooleanField(
+        help_text="True when the shares are of three combined categories "
+        "(unacceptable, neutral, acceptable) instead of the five-point scale."
+    )
+    acceptability_shares = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    agreement = serializers.DictField(
+        child=serializers.FloatField(allow_null=True),
+        help_text="Per test, the share who agreed (4 or 5).",
+    )
+    withheld = serializers.DictField(
+        child=WithheldSerializer(), help_text="Figure → why it is null."
+    )
+
+
+class RegisterConsultationSummarySerializer(serializers.Serializer[dict]):
+    consultations = RegisterConsultationSerializer(many=True)
+
+
 class RegisterEntrySerializer(serializers.ModelSerializer[RegisterEntry]):
     id = serializers.UUIDField(source="entry_id", read_only=True)
     authority = RegisterAuthoritySerializer(read_only=True)
@@ -45,7 +77,7 @@ class RegisterEntrySerializer(serializers.ModelSerializer[RegisterEntry]):
     verdicts = serializers.JSONField(
         read_only=True, allow_null=True, help_text="Assessment verdicts, when assessed."
     )
-    consultation_summary = serializers.JSONField(
+    consultation_summary = RegisterConsultationSummarySerializer(
         read_only=True, allow_null=True, help_text="What public consultation found, if any."
     )
 
