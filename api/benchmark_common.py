@@ -10,8 +10,8 @@ from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
+from api.disclosure import WithheldSerializer
 from api.renderers import CSVRenderer
-from api.typed_json import WithheldSerializer
 from backend.benchmarks.figures import FIGURES
 from backend.benchmarks.privacy import Viewer
 from backend.benchmarks.selectors import (

@@ -12,7 +12,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from backend.disclosure.reasons import ReasonCode
+from api.disclosure import WithheldSerializer
 from backend.methodology.scoring import VERDICTS
 from backend.reviews.models import BenefitsRealised, Recommendation
 
@@ -176,24 +176,6 @@ class TestAgreeShareSerializer(serializers.Serializer[Any]):
     purposeful = serializers.FloatField(allow_null=True)
     proportionate = serializers.FloatField(allow_null=True)
     responsible = serializers.FloatField(allow_null=True)
-
-
-class WithheldSerializer(serializers.Serializer[Any]):
-    """Why a figure is null: a machine-readable code, the count it rests on, and a sentence."""
-
-    code = serializers.ChoiceField(
-        choices=[(str(code), str(code)) for code in ReasonCode],
-        help_text="small_count: the count is at or under the threshold; "
-        "derived_from_withheld: computed from a withheld count; secondary: withheld so "
-        "that another withheld count cannot be recovered by subtraction; "
-        "too_few_contributors: fewer authorities than the minimum; quasi_identifier: "
-        "would single out an authority that is not named; basis_unknown: the count "
-        "behind it is not recorded yet.",
-    )
-    basis = serializers.CharField(
-        allow_null=True, help_text="The count or attribute the reason is about."
-    )
-    detail = serializers.CharField()
 
 
 class RegisterConsultationSerializer(serializers.Serializer[Any]):

@@ -15,8 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import AuthorityAPIView
+from api.disclosure import WithheldSerializer
 from api.errors import ErrorSerializer
-from api.typed_json import WithheldSerializer
 from backend.population.bands import BANDS, Dimension
 from backend.population.selectors import population_baseline
 from backend.population.services import (

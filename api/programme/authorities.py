@@ -7,7 +7,7 @@ from typing import Any
 import django_filters
 from django.conf import settings
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -105,6 +105,20 @@ class AuthorityBandedSerializer(serializers.ModelSerializer[Authority]):
         return self._bands(authority).population
 
 
+def _for_viewer(many: bool) -> PolymorphicProxySerializer:
+    return PolymorphicProxySerializer(
+        component_name="AuthorityForViewer",
+        serializers=[AuthoritySerializer, AuthorityBandedSerializer],
+        resource_type_field_name=None,
+        many=many,
+    )
+
+
+# Coordinators get AuthoritySerializer, observers AuthorityBandedSerializer.
+AUTHORITY_FOR_VIEWER = _for_viewer(False)
+AUTHORITY_FOR_VIEWER_LIST = _for_viewer(True)
+
+
 class AuthorityOnboardSerializer(serializers.Serializer[Any]):
     slug = serializers.CharField(
         max_length=63,
@@ -177,6 +191,10 @@ class AuthorityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Program
     def get_queryset(self) -> QuerySet[Authority]:
         return authority_list()
 
+    @extend_schema(responses={200: AUTHORITY_FOR_VIEWER})
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().retrieve(request, *args, **kwargs)
+
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         if self.action in ("list", "retrieve") and not is_coordinator(self.request):
             return AuthorityBandedSerializer
@@ -189,6 +207,7 @@ class AuthorityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Program
         return context
 
     @extend_schema(
+        responses={200: AUTHORITY_FOR_VIEWER_LIST},
         description="Coordinators see every attribute. Observers see kind, nation and "
         "population only as bands (docs/disclosure.md) and may not filter or order by them.",
     )

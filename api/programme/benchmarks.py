@@ -212,9 +212,8 @@ class BenchmarkDistributionChartView(ProgrammeAPIView):
         )
         figure = params["figure"]
         entries = [e for e in table if e.figures.get(figure) is not None]
-        highlight = next(
-            (e.identity["name"] for e in entries if e.ref == params.get("highlight")), None
-        )
+        wanted = params.get("highlight")
+        highlight = next((e.identity["name"] for e in entries if wanted and e.ref == wanted), None)
         svg = distribution_svg(
             title=f"{FIGURES[figure].label} ({params['period']})",
             labels=[e.identity["name"] for e in entries],

@@ -32,6 +32,7 @@ class Slice:
     segment: str
     figures: dict[str, Any]
     sample_sizes: dict[str, Any]
+    published: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

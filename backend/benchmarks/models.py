@@ -22,7 +22,7 @@ class Rollup(models.Model):
     ``period_key`` is ``all``, ``2026-Q4`` or ``2026-11``; ``segment`` is ``all``,
     ``service_area:<area>`` or ``method:<method key>``. ``sample_sizes`` holds the
     numbers of responses and participants behind the figures, which decide
-    small-number suppression when the figures are read.
+    disclosure control (``published``) when the rollup is computed.
     """
 
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="rollups")
@@ -32,6 +32,10 @@ class Rollup(models.Model):
     segment = models.CharField(max_length=64, default="all")
     figures = models.JSONField(default=dict)
     sample_sizes = models.JSONField(default=dict)
+    # The figures as anyone but the authority may see them (``backend.disclosure``),
+    # decided when the rollup is computed: {"figures": {...}, "withheld": {key: reason}}.
+    # Empty for a rollup computed before it existed: everything is withheld until refresh.
+    published = models.JSONField(default=dict)
     computed_at = models.DateTimeField()
 
     class Meta:

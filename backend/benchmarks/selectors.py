@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,7 @@ from backend.benchmarks.models import Pseudonym, Rollup
 from backend.benchmarks.privacy import Viewer, display_name
 from backend.disclosure.bands import Bands, Profile, band_profiles, fixed_population_band
 from backend.disclosure.distribution import Summary, summarise
-from backend.disclosure.figures import OWN, Audience, publish_figure, publish_figures
+from backend.disclosure.figures import OWN, Audience, from_document
 from backend.disclosure.policy import Policy
 from backend.disclosure.reasons import ReasonCode, Withheld
 from tenants.models import Authority, AuthorityStatus
@@ -109,12 +110,6 @@ def rollup_rows(*, period_key: str, segment: str) -> QuerySet[Rollup]:
     )
 
 
-def _counts(row: Rollup) -> tuple[dict[str, int], list[str]]:
-    sizes = dict(row.sample_sizes or {})
-    secondary = list(sizes.pop("secondary", []) or [])
-    return {key: value for key, value in sizes.items() if isinstance(value, int)}, secondary
-
-
 def _slice_key(authority: Authority, period_key: str, segment: str) -> str:
     """A per-slice order for unlabelled rows that reveals nothing and cannot be linked."""
     message = f"{authority.pk}:{period_key}:{segment}".encode()
@@ -129,27 +124,17 @@ def _entry(
     *,
     labelled: bool,
 ) -> AuthorityFigures:
+    """One row as the viewer may see it: exact for its own authority, otherwise the
+    published document the refresh stored (``backend.disclosure.figures``)."""
     authority = row.authority
-    policy = Policy.from_settings()
     rules = disclosure_rules()
-    counts, secondary = _counts(row)
     audience = audience_of(authority, viewer)
-    figures, reasons = publish_figures(
-        row.figures,
-        rules=rules,
-        counts=counts,
-        secondary=secondary,
-        audience=audience,
-        policy=policy,
-    )
-    public, _ = publish_figures(
-        row.figures,
-        rules=rules,
-        counts=counts,
-        secondary=secondary,
-        audience=public_audience(authority),
-        policy=policy,
-    )
+    public, _ = from_document(row.published, rules=rules, audience=public_audience(authority))
+    reasons: dict[str, Withheld]
+    if audience.own:
+        figures, reasons = dict(row.figures), {}
+    else:
+        figures, reasons = from_document(row.published, rules=rules, audience=audience)
     identity = display_name(authority, viewer, pseudonyms)
     ref: str | None = identity["slug"] or f"anon-{pseudonyms[authority.pk]}"
     if audience.pseudonymous and not labelled:
@@ -271,48 +256,32 @@ def time_series(
 
     The value is withheld from anyone but the authority itself when the
     authority is not named to them: the shape of a series is a fingerprint.
+    The distribution is over the published values, the same for every viewer.
     """
     policy = Policy.from_settings()
-    rule = disclosure_rules()[figure]
-    subject_audience = audience_of(authority, viewer)
+    audience = audience_of(authority, viewer)
+    higher_is_better = FIGURES[figure].higher_is_better
     points = []
-    for period_key, rows in _period_rows(figure=figure, period_kind=period_kind):
-        published: list[float | None] = []
-        value: Any = None
-        reason: Withheld | None = None
-        for authority_id, raw, sizes, named in rows:
-            counts = {k: v for k, v in sizes.items() if isinstance(v, int)}
-            secondary = sizes.get("secondary") or []
-            public = publish_figure(
-                rule,
-                raw,
-                counts=counts,
-                secondary=secondary,
-                audience=Audience(own=False, pseudonymous=not named),
-                policy=policy,
-            )
-            published.append(public.value)
-            if authority_id == authority.pk:
-                if subject_audience.pseudonymous:
-                    value, reason = None, Withheld(ReasonCode.QUASI_IDENTIFIER, "time_series")
-                else:
-                    shown = publish_figure(
-                        rule,
-                        raw,
-                        counts=counts,
-                        secondary=secondary,
-                        audience=subject_audience,
-                        policy=policy,
-                    )
-                    value, reason = shown.value, shown.reason
-        summary = summarise(
-            published, higher_is_better=FIGURES[figure].higher_is_better, policy=policy
-        )
+    for period_key, public, exact, named, reason in _period_values(
+        figure=figure, period_kind=period_kind, subject_id=authority.pk
+    ):
+        withheld: Withheld | None = None
+        if audience.own:
+            value = exact
+        elif audience.pseudonymous:
+            value, withheld = None, Withheld(ReasonCode.QUASI_IDENTIFIER, "time_series")
+        else:
+            value = named
+            if reason:
+                withheld = Withheld(ReasonCode(reason["code"]), reason.get("basis"))
+            elif value is None and exact is not None:
+                withheld = Withheld(ReasonCode.BASIS_UNKNOWN, "published")
+        summary = summarise(public, higher_is_better=higher_is_better, policy=policy)
         points.append(
             {
                 "period": period_key,
                 "value": value,
-                "suppressed": _reason_dict(reason, policy),
+                "suppressed": _reason_dict(withheld, policy),
                 "authorities": summary.contributors,
                 "median": summary.median,
                 "lower_quartile": summary.lower_quartile,
@@ -338,36 +307,68 @@ def summary_reason(summary: Summary) -> dict[str, Any] | None:
     return _reason_dict(summary.reason, Policy.from_settings())
 
 
-def _period_rows(
-    *, figure: str, period_kind: str
-) -> list[tuple[str, list[tuple[int, float | None, dict[str, Any], bool]]]]:
-    """Per period: every authority's raw value of one figure with its counts.
+def _period_values(
+    *, figure: str, period_kind: str, subject_id: int
+) -> list[tuple[str, list[float], float | None, float | None, dict[str, Any] | None]]:
+    """Per period: every authority's published value of one figure (sorted), and the
+    subject's exact value, published value and reason.
 
     A series reads every authority's row of every month: thousands of rows at
-    programme scale. PostgreSQL picks the one figure out of each JSON document
-    and groups by period, so Python decodes one small counts document per
-    authority and period, not the whole figures document.
+    programme scale. The published values were decided when the rollups were
+    computed; picking the one figure out of each JSON document, withholding
+    per-population figures of authorities that are not named (the rule is
+    ``FigureRule.per_population``, passed in) and grouping by period all happen in
+    PostgreSQL, so Python receives one row per period instead of decoding every
+    document.
     """
-    sql = f"""
-        SELECT r.period_key,
-               array_agg(json_build_array(
-                   r.authority_id, (r.figures ->> %(figure)s)::float8, r.sample_sizes,
-                   a.consents_to_be_named))
-        FROM {Rollup._meta.db_table} r
-        JOIN {Authority._meta.db_table} a ON a.id = r.authority_id
-        WHERE r.period_kind = %(period_kind)s AND r.segment = 'all'
-          AND a.status = ANY(%(statuses)s)
-        GROUP BY r.period_key
+    per_population = disclosure_rules()[figure].per_population
+    table = Rollup._meta.db_table
+    # The CTE is materialised so that only (period, value) rows are sorted for the
+    # aggregate; otherwise the planner sorts whole rows, JSON documents and all.
+    everyone = f"""
+        WITH shown AS MATERIALIZED (
+            SELECT r.period_key,
+                   CASE WHEN %(per_population)s AND NOT a.consents_to_be_named THEN NULL
+                        ELSE (r.published -> 'figures' ->> %(figure)s)::float8
+                   END AS public_value
+            FROM {table} r
+            JOIN {Authority._meta.db_table} a ON a.id = r.authority_id
+            WHERE r.period_kind = %(period_kind)s AND r.segment = 'all'
+              AND a.status = ANY(%(statuses)s)
+        )
+        SELECT period_key,
+               array_agg(public_value ORDER BY public_value)
+                   FILTER (WHERE public_value IS NOT NULL)
+        FROM shown
+        GROUP BY period_key
+    """
+    subject = f"""
+        SELECT period_key, (figures ->> %(figure)s)::float8,
+               (published -> 'figures' ->> %(figure)s)::float8,
+               published -> 'withheld' -> %(figure)s
+        FROM {table}
+        WHERE authority_id = %(subject)s AND period_kind = %(period_kind)s
+          AND segment = 'all'
     """
     params: dict[str, Any] = {
+        "subject": subject_id,
+        "per_population": per_population,
         "figure": figure,
         "period_kind": period_kind,
         "statuses": [str(status) for status in IN_COMPARISON],
     }
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        cursor.execute(everyone, params)
+        distributions = dict(cursor.fetchall())
+        cursor.execute(subject, params)
+        # Django leaves jsonb undecoded on raw cursors.
+        own = {
+            key: (exact, named, json.loads(reason) if isinstance(reason, str) else reason)
+            for key, exact, named, reason in cursor.fetchall()
+        }
+    rows = [
+        (key, public, *own.get(key, (None, None, None))) for key, public in distributions.items()
+    ]
     return sorted(
-        (key, [(item[0], item[1], item[2] or {}, bool(item[3])) for item in items])
-        for key, items in rows
+        (key, public or [], exact, named, reason) for key, public, exact, named, reason in rows
     )

@@ -10,9 +10,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from backend.benchmarks.compute import Slice, compute_slices
+from backend.benchmarks.figures import disclosure_rules
 from backend.benchmarks.models import RefreshRequest, Rollup
 from backend.benchmarks.privacy import pseudonym_for
 from backend.benchmarks.protection import mark_secondary
+from backend.disclosure.figures import published_document
 from backend.disclosure.policy import Policy
 from tenants.context import authority_context
 from tenants.models import Authority
@@ -27,7 +29,18 @@ def benchmark_rollup_refresh(*, authority: Authority) -> int:
     """
     with authority_context(authority):
         slices = compute_slices(population=authority.population)
-    mark_secondary(slices, Policy.from_settings())
+    policy = Policy.from_settings()
+    mark_secondary(slices, policy)
+    rules = disclosure_rules()
+    for item in slices:
+        counts = {k: v for k, v in item.sample_sizes.items() if isinstance(v, int)}
+        item.published = published_document(
+            item.figures,
+            rules=rules,
+            counts=counts,
+            secondary=item.sample_sizes.get("secondary", []),
+            policy=policy,
+        )
     pseudonym_for(authority)
     now = timezone.now()
     with transaction.atomic():
@@ -52,6 +65,7 @@ def _rollups_insert(*, authority: Authority, slices: list[Slice], computed_at: d
                 "segment": item.segment,
                 "figures": item.figures,
                 "sample_sizes": item.sample_sizes,
+                "published": item.published,
             }
             for item in slices
         ]
@@ -62,12 +76,12 @@ def _rollups_insert(*, authority: Authority, slices: list[Slice], computed_at: d
             f"""
             INSERT INTO {table}
                 (authority_id, period_kind, period_key, period_start, segment, figures,
-                 sample_sizes, computed_at)
+                 sample_sizes, published, computed_at)
             SELECT %s, s.period_kind, s.period_key, s.period_start, s.segment, s.figures,
-                   s.sample_sizes, %s
+                   s.sample_sizes, s.published, %s
             FROM jsonb_to_recordset(%s::jsonb) AS s(
                 period_kind text, period_key text, period_start date, segment text,
-                figures jsonb, sample_sizes jsonb)
+                figures jsonb, sample_sizes jsonb, published jsonb)
             """,
             [authority.pk, computed_at, document],
         )

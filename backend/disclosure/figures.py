@@ -111,3 +111,56 @@ def publish_figures(
         if published.reason is not None:
             reasons[key] = published.reason
     return shown, reasons
+
+
+NAMED = Audience(own=False, pseudonymous=False)
+
+
+def published_document(
+    figures: Mapping[str, Any],
+    *,
+    rules: Mapping[str, FigureRule],
+    counts: Mapping[str, int],
+    secondary: Collection[str],
+    policy: Policy,
+) -> dict[str, Any]:
+    """The figures as someone who knows the authority's name may see them, with reasons,
+    as a JSON document to store beside the exact figures (computed once, read often)."""
+    shown, reasons = publish_figures(
+        figures, rules=rules, counts=counts, secondary=secondary, audience=NAMED, policy=policy
+    )
+    return {
+        "figures": shown,
+        "withheld": {
+            key: {"code": str(reason.code), "basis": reason.basis}
+            for key, reason in reasons.items()
+        },
+    }
+
+
+def from_document(
+    document: Mapping[str, Any],
+    *,
+    rules: Mapping[str, FigureRule],
+    audience: Audience,
+) -> tuple[dict[str, Any], dict[str, Withheld]]:
+    """Read a stored ``published_document`` for ``audience`` (not the authority itself).
+
+    For an authority the audience does not know by name, the figures divided by
+    its population are withheld as well. A missing document withholds everything.
+    """
+    figures = dict(document.get("figures") or {})
+    reasons = {
+        key: Withheld(ReasonCode(reason["code"]), reason.get("basis"))
+        for key, reason in (document.get("withheld") or {}).items()
+    }
+    if not document:
+        unknown = Withheld(ReasonCode.BASIS_UNKNOWN, "published")
+        return {key: None for key in rules}, {key: unknown for key in rules}
+    if audience.pseudonymous:
+        for key in figures:
+            rule = rules.get(key)
+            if rule is not None and rule.per_population:
+                figures[key] = None
+                reasons[key] = Withheld(ReasonCode.QUASI_IDENTIFIER, "population")
+    return figures, reasons

@@ -3,29 +3,26 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
-from backend.benchmarks.models import Pseudonym, Rollup
+from backend.benchmarks.models import Pseudonym
 from backend.benchmarks.privacy import pseudonym_for
 from tenants.models import Authority, AuthorityStatus
 from tenants.roles import Role
+from tests.benchmarks.rollups import rollup_create
 
 
 def _rollup(authority, *, responses=10, participants=20, **figures):
     pseudonym_for(authority)
     base = {"proposals_logged": 10, "mean_acceptability": 3.5, "response_rate": 0.5}
-    return Rollup.objects.create(
-        authority=authority,
-        period_kind="all",
-        period_key="all",
-        segment="all",
-        figures={**base, **figures},
-        sample_sizes={
+    figures = {**base, **figures}
+    return rollup_create(
+        authority,
+        figures=figures,
+        counts={
             "responses": responses,
             "participants": participants,
-            "proposals_logged": {**base, **figures}["proposals_logged"],
+            "proposals_logged": figures["proposals_logged"],
         },
-        computed_at=timezone.now(),
     )
 
 

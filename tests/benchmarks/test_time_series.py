@@ -4,31 +4,27 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils import timezone
-
-from backend.benchmarks.models import Rollup
 from backend.benchmarks.privacy import Viewer
 from backend.benchmarks.selectors import time_series
 from tenants.models import Authority, AuthorityStatus
+from tests.benchmarks.rollups import rollup_create
 
 COORDINATOR = Viewer(sees_all_names=True)
 
 
 def _month(authority, key, *, responses=50, **figures):
     year, month = (int(part) for part in key.split("-"))
-    Rollup.objects.create(
-        authority=authority,
+    rollup_create(
+        authority,
         period_kind="month",
         period_key=key,
         period_start=date(year, month, 1),
-        segment="all",
         figures=figures,
-        sample_sizes={
+        counts={
             "responses": responses,
             "participants": responses * 2,
             "proposals_logged": figures.get("proposals_logged", 0),
         },
-        computed_at=timezone.now(),
     )
 
 

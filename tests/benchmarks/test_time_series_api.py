@@ -4,24 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils import timezone
-
-from backend.benchmarks.models import Rollup
 from backend.benchmarks.privacy import pseudonym_for
 from tenants.roles import Role
+from tests.benchmarks.rollups import rollup_create
 
 
 def _rollup(authority, period_kind, period_key, start, mean):
     pseudonym_for(authority)
-    Rollup.objects.create(
-        authority=authority,
+    rollup_create(
+        authority,
         period_kind=period_kind,
         period_key=period_key,
         period_start=start,
-        segment="all",
         figures={"mean_acceptability": mean},
-        sample_sizes={"responses": 40, "participants": 80},
-        computed_at=timezone.now(),
+        counts={"responses": 40, "participants": 80},
     )
 
 

@@ -23,6 +23,7 @@ from backend.consultations.models import Participant
 from tenants.context import authority_context
 from tenants.models import Authority, AuthorityKind, AuthorityStatus
 from tenants.roles import Role
+from tests.benchmarks.rollups import rollup_create
 from tests.disclosure.scenarios import held_consultation
 from tests.proposals.factories import make_proposal
 
@@ -51,14 +52,10 @@ def _bystanders(count, *, kind=AuthorityKind.DISTRICT):
             population=80_000 + 9_000 * index,
         )
         pseudonym_for(other)
-        Rollup.objects.create(
-            authority=other,
-            period_kind="all",
-            period_key="all",
-            segment="all",
+        rollup_create(
+            other,
             figures={"proposals_logged": 20 + index},
-            sample_sizes={"proposals_logged": 20 + index},
-            computed_at=timezone.now(),
+            counts={"proposals_logged": 20 + index},
         )
         made.append(other)
     return made

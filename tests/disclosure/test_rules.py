@@ -16,7 +16,14 @@ from backend.disclosure.counts import (
     round_count,
 )
 from backend.disclosure.distribution import nearest_rank, summarise
-from backend.disclosure.figures import OWN, Audience, FigureRule, publish_figures
+from backend.disclosure.figures import (
+    OWN,
+    Audience,
+    FigureRule,
+    from_document,
+    publish_figures,
+    published_document,
+)
 from backend.disclosure.policy import Policy
 from backend.disclosure.reasons import ReasonCode
 from backend.disclosure.secondary import Equation, protect
@@ -264,3 +271,27 @@ def test_non_respondents_are_a_category_too():
     assert published["invited"] is None
     assert published["withheld"]["invited"]["code"] == "secondary"
     assert published["response_rate"] is None
+
+
+def test_a_stored_document_withholds_population_rates_of_an_unnamed_authority():
+    rules = {
+        "n": FigureRule("n", count="n"),
+        "n_per_100k": FigureRule("n_per_100k", bases=("n",), numerator="n", per_population=True),
+    }
+    document = published_document(
+        {"n": 42, "n_per_100k": 42.0}, rules=rules, counts={"n": 42}, secondary=[], policy=POLICY
+    )
+    named, _ = from_document(document, rules=rules, audience=OTHERS)
+    assert named == {"n": 40, "n_per_100k": 40.0}  # recomputed from the rounded count
+    unnamed, reasons = from_document(
+        document, rules=rules, audience=Audience(own=False, pseudonymous=True)
+    )
+    assert unnamed == {"n": 40, "n_per_100k": None}
+    assert reasons["n_per_100k"].code == ReasonCode.QUASI_IDENTIFIER
+
+
+def test_a_missing_document_publishes_nothing():
+    rules = {"n": FigureRule("n", count="n")}
+    shown, reasons = from_document({}, rules=rules, audience=OTHERS)
+    assert shown == {"n": None}
+    assert reasons["n"].code == ReasonCode.BASIS_UNKNOWN

@@ -114,7 +114,7 @@ class Command(BaseCommand):
         def rollup_read() -> list[Any]:
             return benchmark_table(viewer=viewer, period_key="all", segment="all")
 
-        rollup, rollup_seconds = _timed(rollup_read, max(repeat, 10))
+        _, rollup_seconds = _timed(rollup_read, max(repeat, 10))
         union, union_seconds = _timed(lambda: direct_table_union(schemas), repeat)
         loop, loop_seconds = _timed(lambda: direct_table_loop(schemas), repeat)
         direct_seconds = min(union_seconds, loop_seconds)
