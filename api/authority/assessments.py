@@ -25,7 +25,7 @@ from api.base import AuthorityViewSet
 from api.errors import ErrorSerializer
 from api.typed_json import AnswerValueField
 from backend.accounts.models import User
-from backend.assessments.models import Answer, Assessment, AssessmentStatus
+from backend.assessments.models import Answer, Assessment, AssessmentContributor, AssessmentStatus
 from backend.assessments.selectors import assessment_detail_list, assessment_list
 from backend.assessments.services import (
     MAX_TEXT_ANSWER,
@@ -125,11 +125,26 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
         return ASSESSMENT_TRANSITIONS.allowed_from(assessment.status)
 
 
+class AssessmentContributorSerializer(serializers.ModelSerializer[AssessmentContributor]):
+    user = serializers.IntegerField(source="user_id", read_only=True)
+
+    class Meta:
+        model = AssessmentContributor
+        fields = ["user", "contribution", "first_at"]
+        read_only_fields = fields
+
+
 class AssessmentDetailSerializer(AssessmentSerializer):
     answers = AnswerSerializer(many=True, read_only=True)
+    contributors = AssessmentContributorSerializer(
+        many=True,
+        read_only=True,
+        help_text="Who started, answered or submitted it: none of them may sign it off "
+        "or return it.",
+    )
 
     class Meta(AssessmentSerializer.Meta):
-        fields = [*AssessmentSerializer.Meta.fields, "answers"]
+        fields = [*AssessmentSerializer.Meta.fields, "answers", "contributors"]
         read_only_fields = fields
 
 

@@ -18,7 +18,8 @@ def assessment_list() -> QuerySet[Assessment]:
 
 def assessment_detail_list() -> QuerySet[Assessment]:
     return assessment_list().prefetch_related(
-        Prefetch("answers", queryset=Answer.objects.order_by("question_key"))
+        Prefetch("answers", queryset=Answer.objects.order_by("question_key")),
+        "contributors",
     )
 
 

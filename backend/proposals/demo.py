@@ -159,6 +159,7 @@ def _create(authority: Authority, actor: User, reviewer: User, spec: dict[str, A
             title="Citizens' panel on the proposal",
             invited=12,
             answers=DEMO_ANSWERS,
+            publish_results=True,
         )
         proposal = proposal_finish_consultation(proposal=proposal, actor=actor)
     if state == "awaiting_decision":

@@ -29,6 +29,7 @@ from backend.consultations.services import (
     consultation_close,
     consultation_create,
     consultation_open,
+    consultation_publish_results,
     participant_add,
     response_submit,
 )
@@ -83,11 +84,12 @@ def consultation_walk(
     title: str = "Workshop on the proposal",
     invited: int = 0,
     answers: Iterable[Mapping[str, Any]] = (),
+    publish_results: bool = False,
     **details: Any,
 ) -> Consultation:
     """Schedule a consultation, open it (which takes a proposal in assessment into
     consultation), invite ``invited`` people, record ``answers`` from the first of
-    them, and close it, which computes its results."""
+    them, and close it, which computes its results; then publish them if asked."""
     now = timezone.now()
     consultation = consultation_create(
         proposal=proposal,
@@ -106,4 +108,7 @@ def consultation_walk(
     ]
     for person, answer in zip(people, answers, strict=False):
         response_submit(participant=person, answers=dict(answer))
-    return consultation_close(consultation=consultation)
+    consultation = consultation_close(consultation=consultation)
+    if publish_results:
+        consultation = consultation_publish_results(consultation=consultation)
+    return consultation

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from backend.proposals.models import Proposal
 from tenants.context import authority_context
 from tenants.roles import Role
-from tests.proposals.factories import CHILDREN, make_proposal, proposal_fields
+from tests.factories import full_answers, seed_version
+from tests.proposals.factories import CHILDREN, hold_consultation, make_proposal, proposal_fields
 
 
 def _payload(**overrides):
@@ -128,11 +129,23 @@ def test_skipping_consultation_without_a_reason_is_a_400(authority_a, officer):
     assert ok.json()["status"] == "awaiting_decision"
 
 
-def test_the_workflow_through_the_api_is_logged(authority_a, officer):
+def test_the_workflow_through_the_api_is_logged(authority_a, officer, make_member):
     client = officer.client(authority_a)
     pk = client.post("/api/v1/proposals", _payload(), format="json").json()["id"]
-    for step in ["submit", "start-consultation", "finish-consultation"]:
-        assert client.post(f"/api/v1/proposals/{pk}/{step}").status_code == 200
+    assert client.post(f"/api/v1/proposals/{pk}/submit").status_code == 200
+    # The methodology: the officer assesses, a second caseworker signs off.
+    assessment = client.post("/api/v1/assessments", {"proposal": pk}, format="json").json()
+    with authority_context(authority_a):
+        answers = full_answers(seed_version())
+    url = f"/api/v1/assessments/{assessment['id']}"
+    assert client.post(f"{url}/answers", {"answers": answers}, format="json").status_code == 200
+    assert client.post(f"{url}/submit").status_code == 200
+    reviewer = make_member(authority_a, Role.ADMIN).client(authority_a)
+    assert reviewer.post(f"{url}/sign-off").status_code == 200
+    assert client.post(f"/api/v1/proposals/{pk}/start-consultation").status_code == 200
+    with authority_context(authority_a):
+        hold_consultation(Proposal.objects.get(pk=pk), officer.user)
+    assert client.post(f"/api/v1/proposals/{pk}/finish-consultation").status_code == 200
     decided = client.post(
         f"/api/v1/proposals/{pk}/decision",
         {"outcome": "approved", "rationale": "Clear benefit"},
@@ -237,7 +250,8 @@ def test_the_export_has_states_dates_and_verdict_columns(authority_a, officer):
     assert row["status"] == "decided"
     assert row["submitted_at"] and row["decided_at"]
     assert row["service_areas"] == "housing;health"
-    assert row["verdict_overall"] == ""
+    # A decided proposal always has a signed-off assessment.
+    assert row["verdict_overall"] == "met"
 
 
 @pytest.mark.parametrize("title", ["=1+2", "+44 20", "-3", "@SUM(A1)"])

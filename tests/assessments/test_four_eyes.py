@@ -151,6 +151,12 @@ def test_a_contributor_is_refused_sign_off_through_the_api(authority_a, make_mem
         assert response.status_code == 409
         assert response.json()["code"] == "reviewer_contributed"
         assert response.json()["context"] == {"contributions": ["submitted"]}
+    detail = client.get(f"/api/v1/assessments/{assessment.pk}").json()
+    assert sorted((c["user"], c["contribution"]) for c in detail["contributors"]) == [
+        (assessor.pk, "answered"),
+        (assessor.pk, "started"),
+        (admin.user.pk, "submitted"),
+    ]
 
 
 def test_the_migration_backfills_contributors_from_the_audit_history(
