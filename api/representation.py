@@ -51,7 +51,6 @@ def _copies_as_is(field: drf_fields.Field) -> bool:
 # Mixed in before ModelSerializer on output-only serializers. No docstring: the schema
 # generator would give it to every serializer that has none of its own.
 class FastRepresentation(serializers.Serializer):
-
     def _representation_plan(self) -> list[tuple[str, str | None, drf_fields.Field]]:
         plan = self.__dict__.get("_plan")
         if plan is None:
