@@ -108,7 +108,7 @@ def run() -> int:
         )
         try:
             # Public, then only the authority schemas with migrations pending.
-            manage(env, "migrate_schemas", "--noinput")
+            manage(env, "migrate_schemas", "--noinput", "-v", "0")
             manage(env, "seed_demo", "--base-url", f"http://{{host}}:{port}")
             commands = {
                 "web": [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}"],
