@@ -25,6 +25,19 @@ def _admin_url(url: str) -> tuple[str, str]:
     return f"{base}/postgres", name
 
 
+def _copy_database(admin: str, source: str, database: str) -> None:
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        for attempt in range(20):  # the previous step's connections may take a moment to go
+            try:
+                conn.execute(f'CREATE DATABASE "{database}" TEMPLATE "{source}"')
+                return
+            except psycopg.errors.ObjectInUse:
+                if attempt == 19:
+                    raise
+                time.sleep(0.5)
+
+
 def main(argv: list[str]) -> int:
     names = argv or SCRIPTS
     url = os.environ["DATABASE_URL"]
@@ -37,9 +50,7 @@ def main(argv: list[str]) -> int:
     rows = []
     for name in names:
         database = f"bench_{name}"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{database}"')
-            conn.execute(f'CREATE DATABASE "{database}" TEMPLATE "{source}"')
+        _copy_database(admin, source, database)
         print(f"\n=== {name}", flush=True)
         started = time.monotonic()
         env = {**os.environ, "DATABASE_URL": f"{url.rsplit('/', 1)[0]}/{database}"}

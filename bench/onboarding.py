@@ -8,6 +8,7 @@ printed, not counted: it is paid once per migration set). Target: <= 0.2.
 from __future__ import annotations
 
 import sys
+from functools import partial
 
 from bench.common import django_setup, drop_authority, median, onboard, print_ratio, timed
 
@@ -20,8 +21,8 @@ def main(rounds: int = 3) -> None:
     print(f"template build (once per migration set): {build:.2f} s")
     clone, migrate = [], []
     for n in range(rounds):
-        clone.append(timed(lambda n=n: onboard(f"bench-clone-{n}")))
-        migrate.append(timed(lambda n=n: onboard(f"bench-migrate-{n}", from_template=False)))
+        clone.append(timed(partial(onboard, f"bench-clone-{n}")))
+        migrate.append(timed(partial(onboard, f"bench-migrate-{n}", from_template=False)))
     for n in range(rounds):
         drop_authority(f"bench-clone-{n}")
         drop_authority(f"bench-migrate-{n}")

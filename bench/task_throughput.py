@@ -13,11 +13,13 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from typing import Any
 
 from bench.common import django_setup, drop_authority, onboard, print_ratio
 
 
-def _rate(send, count: int) -> float:  # type: ignore[no-untyped-def]
+def _rate(send: Callable[[], Any], count: int) -> float:
     started = time.perf_counter()
     results = [send() for _ in range(count)]
     for result in results:

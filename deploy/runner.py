@@ -171,7 +171,7 @@ def run() -> int:
             check_connection_budget(env)
             assets_build()
             # Public, then only the authority schemas with migrations pending.
-            manage(env, "migrate_schemas", "--noinput")
+            manage(env, "migrate_schemas", "--noinput", "-v", "0")
             manage(env, "seed_demo", "--base-url", f"http://{{host}}:{port}")
             commands = {
                 "web": web_command(port),

@@ -35,7 +35,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """After pytest-django migrates the public schema, provision two authorities."""
+    """After pytest-django migrates the public schema, provision two authorities.
+
+    Onboarding builds the template schema by migrations once, then clones it for
+    each authority (tenants.provisioning), as in production.
+    """
     with django_db_blocker.unblock():
         for slug, name, kind in [
             ("alpha", "Alpha District Council", AuthorityKind.DISTRICT),

@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from api.representation import ChildRows, FastRepresentation
 from backend.accounts.models import User
 from backend.proposals.models import (
     DataCategory,
@@ -21,32 +22,35 @@ from backend.proposals.models import (
 from backend.proposals.transitions import PROPOSAL_TRANSITIONS
 
 
-class UserSummarySerializer(serializers.ModelSerializer[User]):
+class UserSummarySerializer(FastRepresentation, serializers.ModelSerializer[User]):
     class Meta:
         model = User
         fields = ["id", "email", "full_name"]
         read_only_fields = fields
 
 
-class DataCategorySerializer(serializers.ModelSerializer[DataCategory]):
+class DataCategorySerializer(FastRepresentation, serializers.ModelSerializer[DataCategory]):
     class Meta:
         model = DataCategory
+        list_serializer_class = ChildRows
         fields = ["name", "description", "special_category", "criminal_offence"]
 
 
-class PartnerSerializer(serializers.ModelSerializer[Partner]):
+class PartnerSerializer(FastRepresentation, serializers.ModelSerializer[Partner]):
     class Meta:
         model = Partner
+        list_serializer_class = ChildRows
         fields = ["name", "organisation_type", "role"]
 
 
-class RiskSerializer(serializers.ModelSerializer[Risk]):
+class RiskSerializer(FastRepresentation, serializers.ModelSerializer[Risk]):
     class Meta:
         model = Risk
+        list_serializer_class = ChildRows
         fields = ["description", "mitigation"]
 
 
-class ProposalSerializer(serializers.ModelSerializer[Proposal]):
+class ProposalSerializer(FastRepresentation, serializers.ModelSerializer[Proposal]):
     owner = UserSummarySerializer(read_only=True, allow_null=True)
     data_categories = DataCategorySerializer(many=True, read_only=True)
     partners = PartnerSerializer(many=True, read_only=True)

@@ -32,8 +32,10 @@ from api.renderers import CSVRenderer
 from backend.decisions.services import decision_record
 from backend.proposals.models import LegalGateway, Proposal, ProposalStatus, ServiceArea
 from backend.proposals.selectors import (
+    proposal_children_attach,
     proposal_export_rows,
     proposal_list,
+    proposal_page_list,
     proposal_transition_list,
 )
 from backend.proposals.services import (
@@ -105,7 +107,16 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Authorit
     lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[Proposal]:
-        return proposal_list()
+        # A page's children are attached as plain rows once the page is cut (see list).
+        return proposal_page_list() if self.action == "list" else proposal_list()
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        proposals = list(queryset) if page is None else page
+        proposal_children_attach(proposals=proposals)
+        data = self.get_serializer(proposals, many=True).data
+        return Response(data) if page is None else self.get_paginated_response(data)
 
     def _authority(self) -> Any:
         return self.request._request.tenant  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from backend.accounts.models import User
-from backend.proposals.models import Proposal, ProposalTransition
+from backend.proposals.models import DataCategory, Partner, Proposal, ProposalTransition, Risk
 from tenants.context import require_authority_schema
 
 VERDICT_COLUMNS = ("overall", "purposeful", "proportionate", "responsible")
@@ -20,6 +20,47 @@ def proposal_list() -> QuerySet[Proposal]:
     return Proposal.objects.select_related("owner").prefetch_related(
         "data_categories", "partners", "risks"
     )
+
+
+# The children a list shows, as (attribute, model, fields): see proposal_children_attach.
+CHILD_ROWS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
+    (
+        "data_categories",
+        DataCategory,
+        ("name", "description", "special_category", "criminal_offence"),
+    ),
+    ("partners", Partner, ("name", "organisation_type", "role")),
+    ("risks", Risk, ("description", "mitigation")),
+)
+
+
+def proposal_page_list() -> QuerySet[Proposal]:
+    """Proposals for a page; call ``proposal_children_attach`` on the page once it is cut."""
+    require_authority_schema()
+    return Proposal.objects.select_related("owner")
+
+
+def proposal_children_attach(*, proposals: list[Proposal]) -> None:
+    """Give each proposal ``child_rows``: its children as plain dicts, one query per kind.
+
+    The same three queries as ``prefetch_related`` but without building a model
+    instance, a related manager and a queryset per child (half the time of a
+    page of 50 went there).
+    """
+    by_id: dict[int, dict[str, list[dict[str, Any]]]] = {}
+    for proposal in proposals:
+        rows: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in CHILD_ROWS}
+        proposal.child_rows = rows  # type: ignore[attr-defined]
+        by_id[proposal.pk] = rows
+    if not by_id:
+        return
+    for name, model, fields in CHILD_ROWS:
+        for row in (
+            model.objects.filter(proposal_id__in=by_id)
+            .order_by("id")
+            .values("proposal_id", *fields)
+        ):
+            by_id[row.pop("proposal_id")][name].append(row)
 
 
 def proposal_get(*, proposal_id: int) -> Proposal:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,9 +39,12 @@ def _backend_pid(queue: str) -> int:
 
 
 @pytest.mark.worker
-def test_tasks_share_one_connection_until_postgresql_restarts(tmp_path: Path):
-    # A server of its own: stopping the test database would break every other test.
-    postgres = EmbeddedPostgres(data_dir=tmp_path / "postgres", database="postgres")
+def test_tasks_share_one_connection_until_postgresql_restarts():
+    # A server of its own: stopping the test database would break every other test. Not
+    # under pytest's tmp_path: pytest keeps /tmp/pytest-of-<user> private (0700), which
+    # the PostgreSQL server user of the embedded wheel cannot traverse when run as root.
+    folder = Path(tempfile.mkdtemp(prefix="pb-reuse-"))
+    postgres = EmbeddedPostgres(data_dir=folder / "postgres", database="postgres")
     url = postgres.start()
     queue = f"connection-reuse-{os.getpid()}"
     log = Path(settings.BASE_DIR) / ".local" / "test-reuse-worker.log"
@@ -69,3 +74,4 @@ def test_tasks_share_one_connection_until_postgresql_restarts(tmp_path: Path):
             worker.kill()
         postgres.delete_on_stop = True
         postgres.stop()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -29,6 +29,25 @@ ANSWER_FIELDS = (
 DEMOGRAPHIC_FIELDS = ("age_band", "gender", "ethnicity", "disability", "postcode_district")
 
 
+def _consultation_shared_lock(consultation_id: int) -> Consultation:
+    """The consultation, with a lock that answers share and a status change waits for.
+
+    ``FOR SHARE``: any number of answers hold it at once (``FOR UPDATE`` made 64
+    concurrent answerers queue one behind another on the consultation row), while
+    the transitions, which lock it ``FOR UPDATE``, wait until the answers in
+    flight commit, and answers that arrive after a close see it closed. A
+    response either counts in the results or is refused, as before.
+    """
+    table = Consultation._meta.db_table
+    rows = Consultation.objects.raw(
+        f'SELECT * FROM "{table}" WHERE id = %s FOR SHARE', [consultation_id]
+    )
+    consultation = next(iter(rows), None)
+    if consultation is None:
+        raise Consultation.DoesNotExist(f"No consultation {consultation_id}.")
+    return consultation
+
+
 def _require_accepting(consultation: Consultation) -> None:
     if consultation.status in {S.CLOSED, S.RESULTS_PUBLISHED}:
         raise Gone(
@@ -49,10 +68,10 @@ def _require_accepting(consultation: Consultation) -> None:
 def response_submit(*, participant: Participant, answers: dict[str, Any]) -> Response:
     """Record or replace the participant's answer while the consultation is open.
 
-    Locks the consultation row so that a close cannot slip between the status
-    check and the write: a response either counts in the results or is refused.
+    Locks the consultation row (shared with other answers) so that a close cannot
+    slip between the status check and the write.
     """
-    consultation = Consultation.objects.select_for_update().get(pk=participant.consultation_id)
+    consultation = _consultation_shared_lock(participant.consultation_id)
     _require_accepting(consultation)
     now = timezone.now()
     values = {field: answers.get(field, "") for field in ANSWER_FIELDS}
@@ -78,7 +97,7 @@ def response_submit_open_link(
     They get a personal token back, with which they can see, change or erase
     their answer later, exactly like an invited participant.
     """
-    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    consultation = _consultation_shared_lock(consultation.pk)
     _require_accepting(consultation)
     details = {field: demographics.get(field, "") for field in DEMOGRAPHIC_FIELDS}
     details["postcode_district"] = details["postcode_district"].upper()
