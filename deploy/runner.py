@@ -144,6 +144,7 @@ def run() -> int:
                 f"  Programme API   http://{base_domain}:{port}/api/v1/\n"
                 f"  Authority API   http://demo.{base_domain}:{port}/api/v1/me\n"
                 f"  Swagger UI      http://{base_domain}:{port}/api/docs/\n"
+                f"  Public pages    http://demo.{base_domain}:{port}/register/\n"
                 f"  Admin           http://{base_domain}:{port}/admin/\n"
                 "Press Ctrl-C to stop everything.\n",
                 flush=True,

@@ -279,6 +279,8 @@ def test_the_register_lists_filters_and_shows_each_decision_as_the_api_does(
         assert category["name"] in text
     (consulted,) = api["consultation_summary"]["consultations"]
     assert f"{consulted['invited']}" in text and f"{consulted['responded']}" in text
+    assert "Agree it is purposeful" in text and "Agree it is responsible" in text
+    assert text.index("Very acceptable") < text.index("Very unacceptable")
 
     bad = page.goto(live_site.url("/register/?decided_from=31-02-2026", host=host))
     assert bad.status == 400
