@@ -212,6 +212,7 @@ def run() -> int:
                 f"  OpenAPI specs   http://{base_domain}:{port}/api/schema/"
                 "{programme,authority,public}.yaml\n"
                 f"  Swagger UI      http://{base_domain}:{port}/api/docs/\n"
+                f"  Public pages    http://demo.{base_domain}:{port}/register/\n"
                 f"  Admin           http://{base_domain}:{port}/admin/\n"
                 "Press Ctrl-C to stop everything.\n",
                 flush=True,

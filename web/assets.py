@@ -51,6 +51,11 @@ def stylesheet_for_council(css: str) -> str:
 def assets_build() -> Path:
     """Install the pinned packages and copy what the pages need; returns the target folder."""
     npm_install()
+    return assets_copy()
+
+
+def assets_copy() -> Path:
+    """Copy from an installed node_modules (the image build runs npm in its own stage)."""
     TARGET.mkdir(parents=True, exist_ok=True)
     css = (PACKAGE / "govuk-frontend.min.css").read_text()
     (TARGET / "govuk-frontend.min.css").write_text(stylesheet_for_council(css))
@@ -60,4 +65,7 @@ def assets_build() -> Path:
 
 
 if __name__ == "__main__":
-    print(f"Public pages' assets built in {assets_build()}")
+    import sys
+
+    built = assets_copy() if "--copy-only" in sys.argv else assets_build()
+    print(f"Public pages' assets built in {built}")

@@ -36,6 +36,8 @@ def render_page(
 
     A personal page's URL carries the resident's token, so it must not leak
     through the Referer header to the sites it links to, nor sit in a cache.
+    ``same-origin``, not ``no-referrer``: with no referrer at all, browsers
+    send ``Origin: null`` on the form's POST and the CSRF check refuses it.
     """
     authority = request_authority(request)
     with translation.override(page_language(request)):
@@ -48,7 +50,7 @@ def render_page(
     response["Content-Language"] = page_language(request)
     if personal:
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

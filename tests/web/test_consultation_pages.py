@@ -85,7 +85,7 @@ def test_the_emailed_link_shows_the_consultation_and_the_questions(page, invited
     assert "Why we ask" in html
     assert 'name="csrfmiddlewaretoken"' in html
     assert response["Cache-Control"] == "no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_an_answer_with_demographics_is_recorded_and_confirmed(page, invited, authority_a):

@@ -57,3 +57,9 @@ def percent(share: float | None) -> str:
     if share is None:
         return ""
     return f"{round(float(share) * 100)}%"
+
+
+@register.filter
+def item(mapping: dict[str, Any] | None, key: str) -> Any:
+    """mapping[key], or None when the key (or the mapping) is absent."""
+    return (mapping or {}).get(key)

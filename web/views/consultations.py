@@ -1,7 +1,7 @@
 """A resident's consultation pages: the invitation link and a survey's open link.
 
 The token in the URL is the only personal thing a URL carries; pages that
-show it are sent with ``no-store`` and ``no-referrer`` (see web.pages). Every
+show it are sent with ``no-store`` and ``same-origin`` referrers (see web.pages). Every
 view here counts against the public API's rate limits for the same token
 and client address.
 """

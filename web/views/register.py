@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from api.public.register import RegisterEntryFilterSet, RegisterEntrySerializer
 from backend.register.selectors import register_entry_list
 from web.errors import not_found_page
-from web.labels import OUTCOMES, SERVICE_AREAS
+from web.labels import ACCEPTABILITY_SHARES, OUTCOMES, SERVICE_AREAS
 from web.pages import PublicPage, render_page, request_authority
 
 PAGE_SIZE = 25
@@ -72,5 +72,11 @@ class RegisterEntryView(PublicPage):
         return render_page(
             request,
             "web/register/entry.html",
-            {"entry": RegisterEntrySerializer(entry).data, "nav": "register"},
+            {
+                "entry": RegisterEntrySerializer(entry).data,
+                "nav": "register",
+                # Stored figures are JSON objects, whose key order PostgreSQL does not keep.
+                "acceptability_order": list(ACCEPTABILITY_SHARES)[::-1],
+                "test_order": ["purposeful", "proportionate", "responsible"],
+            },
         )
