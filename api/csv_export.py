@@ -53,5 +53,6 @@ def csv_stream(rows: Iterable[Sequence[Any]], *, bom: bool = True) -> Iterator[s
 
 def csv_text(rows: Iterable[dict[str, Any]], *, columns: Sequence[str], bom: bool = True) -> str:
     """A whole CSV document of dict rows: a header of ``columns``, then their values."""
-    lines = [list(columns), *([row.get(key) for key in columns] for row in rows)]
+    lines: list[list[Any]] = [list(columns)]
+    lines += ([row.get(key) for key in columns] for row in rows)
     return "".join(csv_stream(lines, bom=bom))

@@ -101,7 +101,6 @@ SERVERS = {
 }
 
 TAG_DESCRIPTIONS = {
-    "discovery": "Where to start: the links, specs and docs this host serves.",
     "auth": "Sign in and out with a token; who the signed-in user is.",
     "authorities": "The participating authorities: onboarding and status (coordinators).",
     "authority": "The authority this host serves.",

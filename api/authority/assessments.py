@@ -23,7 +23,7 @@ from rest_framework.response import Response
 
 from api.base import AuthorityViewSet
 from api.errors import ErrorSerializer
-from api.typed_json import AnswerValueField
+from api.typed_json import AnswerValueField, BlankAsNullURLField
 from backend.accounts.models import User
 from backend.assessments.models import Answer, Assessment, AssessmentContributor, AssessmentStatus
 from backend.assessments.selectors import assessment_detail_list, assessment_list
@@ -75,6 +75,7 @@ class VerdictsSerializer(serializers.Serializer[Any]):
 class AnswerSerializer(serializers.ModelSerializer[Answer]):
     question = serializers.CharField(source="question_key", read_only=True)
     value = AnswerValueField(read_only=True, allow_null=True)
+    link = BlankAsNullURLField(read_only=True, help_text="Null when there is none.")
 
     class Meta:
         model = Answer

@@ -49,7 +49,7 @@ def test_csv_export_carries_the_verdicts(authority_a, make_member):
         proposal = _signed_off_and_published(authority_a, assessor, reviewer.user)
     response = reviewer.client(authority_a).get("/api/v1/proposals/export")
     assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode()
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     row = next(r for r in rows if r["reference"] == proposal.reference)
     verdict_columns = [c for c in row if "purposeful" in c or "overall" in c]
