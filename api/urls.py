@@ -33,6 +33,7 @@ from api.programme.benchmarks import (
     BenchmarkTimeSeriesChartView,
     BenchmarkTimeSeriesView,
 )
+from api.programme.login_failures import LoginFailureViewSet
 from api.programme.methodology import MethodologyVersionViewSet, QuestionViewSet
 from api.public.consultations import (
     CalendarFeedView,
@@ -60,6 +61,7 @@ account_urls = [
 
 programme_router = Router(trailing_slash=False)
 programme_router.register("authorities", AuthorityViewSet, basename="authority")
+programme_router.register("login-failures", LoginFailureViewSet, basename="login-failure")
 programme_router.register(
     "methodology/versions", MethodologyVersionViewSet, basename="methodology-version"
 )
