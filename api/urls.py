@@ -50,6 +50,7 @@ from api.programme.benchmarks import (
 )
 from api.programme.enrolment import EnrolmentViewSet, WorkshopViewSet
 from api.programme.funding import FundingEntryViewSet, FundingPositionView
+from api.programme.login_failures import LoginFailureViewSet
 from api.programme.methodology import MethodologyVersionViewSet, QuestionViewSet
 from api.public.consultations import (
     CalendarFeedView,
@@ -78,6 +79,7 @@ account_urls = [
 
 programme_router = Router(trailing_slash=False)
 programme_router.register("authorities", AuthorityViewSet, basename="authority")
+programme_router.register("login-failures", LoginFailureViewSet, basename="login-failure")
 programme_router.register(
     "methodology/versions", MethodologyVersionViewSet, basename="methodology-version"
 )

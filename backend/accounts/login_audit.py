@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-from datetime import datetime
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -34,17 +33,6 @@ def login_failure_record(
     )
 
 
-def login_failure_list(
-    *,
-    user_id: int | None = None,
-    client_address: str | None = None,
-    since: datetime | None = None,
-) -> QuerySet[LoginFailure]:
-    failures = LoginFailure.objects.select_related("user")
-    if user_id is not None:
-        failures = failures.filter(user_id=user_id)
-    if client_address:
-        failures = failures.filter(client_address=client_address)
-    if since is not None:
-        failures = failures.filter(attempted_at__gte=since)
-    return failures
+def login_failure_list() -> QuerySet[LoginFailure]:
+    """Failed sign-ins, newest first, with their accounts."""
+    return LoginFailure.objects.select_related("user").order_by("-attempted_at", "-id")
