@@ -71,6 +71,7 @@ SHARED_APPS = [
     "backend.methodology",
     "backend.engagement",
     "backend.observability",
+    "backend.operations",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -242,6 +243,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The longest a task may run: the soft limit raises inside the task, the hard one kills
+# it. Worker pods' termination grace (deploy/k8s) is longer, so a warm shutdown lets
+# every running task finish.
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 900)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 840)
 
 # Consultations: how often beat sweeps for due openings, reminders and closings;
 # how long participants' contact details are kept after results are published;

@@ -5,7 +5,8 @@
          worker and Celery beat until Ctrl-C, after which no process of ours is left
          behind. It refuses to start when the connection budget (deploy/budget.py)
          does not fit PostgreSQL's max_connections.
-``test`` runs lint, format and type checks, then pytest against a throwaway
+``test`` runs lint, format and type checks, validates the compose file and the
+         Kubernetes manifests (deploy/validate.py), then pytest against a throwaway
          PostgreSQL and Redis; exits non-zero on any failure.
 ``bench FILE [ARGS]`` runs a script under bench/ with the same services.
 Any other first word runs ``manage.py`` with the same services, e.g.
@@ -224,6 +225,8 @@ def test(pytest_args: list[str]) -> int:
         [str(BIN / "ruff"), "check", "."],
         [str(BIN / "ruff"), "format", "--check", "."],
         [str(BIN / "mypy"), "."],
+        # compose.yaml and the Kubernetes overlays: schemas and policy linter, offline.
+        [sys.executable, "-m", "deploy.validate"],
     ]
     failures = []
     for check in checks:
