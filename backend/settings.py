@@ -90,7 +90,10 @@ PUBLIC_SCHEMA_URLCONF = "backend.urls_public"
 ROOT_URLCONF = "backend.urls_tenant"
 # TENANT_LIMIT_SET_CALLS stays off: upstream reports wrong-tenant rows after a
 # savepoint rollback with it on.
-DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+DATABASE_ROUTERS = (
+    "backend.operations.replica.BenchmarkReplicaRouter",
+    "django_tenants.routers.TenantSyncRouter",
+)
 
 MIDDLEWARE = [
     # First: request id, one log line and latency sample per request, /metrics.
@@ -132,6 +135,17 @@ _database = dj_database_url.parse(
 )
 _database["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES = {"default": _database}
+# A streaming replica for benchmark reads (backend/operations/replica.py); in tests it
+# mirrors the default database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    _replica = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    _replica["ENGINE"] = "django_tenants.postgresql_backend"
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {

@@ -189,10 +189,6 @@ def validate_manifests(rendered: dict[str, Path]) -> list[str]:
 
 def main() -> int:
     ensure_tools()
-    # jsonschema comes from the tools venv when the project's does not have it.
-    sys.path.append(
-        str(next((TOOLS / "lib").glob("python3*/site-packages"), TOOLS / "lib"))
-    )
     problems = validate_compose()
     with tempfile.TemporaryDirectory(prefix="pb-k8s-") as tmp:
         rendered = {}

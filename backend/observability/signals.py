@@ -76,6 +76,20 @@ def task_failed(sender: Task | None = None, **_: Any) -> None:
     metrics.count_task_failure(task=getattr(sender, "name", "unknown"))
 
 
+def start_metrics_server(**_: Any) -> None:
+    """worker_ready: serve the worker's task metrics on WORKER_METRICS_PORT, if set.
+
+    With PROMETHEUS_MULTIPROC_DIR the pool processes' samples are added up here."""
+    import os
+
+    port = os.environ.get("WORKER_METRICS_PORT")
+    if not port:
+        return
+    from prometheus_client import start_http_server
+
+    start_http_server(int(port), registry=metrics.scrape_registry(with_backlog=False))
+
+
 def connect() -> None:
     from celery import signals
 
@@ -83,5 +97,6 @@ def connect() -> None:
     signals.task_prerun.connect(task_started, weak=False)
     signals.task_postrun.connect(task_finished, weak=False)
     signals.task_failure.connect(task_failed, weak=False)
+    signals.worker_ready.connect(start_metrics_server, weak=False)
     # Keep Django's LOGGING (JSON lines with context) instead of Celery's own format.
     signals.setup_logging.connect(lambda **_: None, weak=False)
