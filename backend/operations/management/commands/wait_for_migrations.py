@@ -28,7 +28,9 @@ class Command(BaseCommand):
                 missing = {"(database)": 0}
                 self.stderr.write(f"Waiting for the database: {exc.__class__.__name__}")
             finally:
-                connection.close()
+                # A fresh connection per check; never inside a caller's transaction.
+                if not connection.in_atomic_block:
+                    connection.close()
             if not missing:
                 self.stdout.write("Every schema is migrated.")
                 return
