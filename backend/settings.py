@@ -91,6 +91,7 @@ SHARED_APPS = [
     "backend.webhooks",
     "backend.programme",
     "backend.observability",
+    "backend.operations",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -112,7 +113,10 @@ ROOT_URLCONF = "backend.urls_tenant"
 # TENANT_LIMIT_SET_CALLS stays off: upstream reports wrong-tenant rows after a
 # savepoint rollback with it on. tenants.postgresql_backend sets the path once
 # per change instead, and forgets it on every rollback.
-DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+DATABASE_ROUTERS = (
+    "backend.operations.replica.BenchmarkReplicaRouter",
+    "django_tenants.routers.TenantSyncRouter",
+)
 
 MIDDLEWARE = [
     # First: request id, one log line and latency sample per request, /metrics.
@@ -165,6 +169,17 @@ _database.setdefault("OPTIONS", {}).setdefault(
     "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3)
 )
 DATABASES = {"default": _database}
+# A streaming replica for benchmark reads (backend/operations/replica.py); in tests it
+# mirrors the default database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    _replica = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    _replica["ENGINE"] = "tenants.postgresql_backend"
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 _redis_options = {
@@ -357,6 +372,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The longest a task may run: the soft limit raises inside the task, the hard one kills
+# it. Worker pods' termination grace (deploy/k8s) is longer, so a warm shutdown lets
+# every running task finish.
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 900)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 840)
 
 # Consultations: how often beat sweeps for due openings, reminders and closings;
 # how long participants' contact details are kept after results are published;

@@ -5,7 +5,8 @@
          worker and Celery beat until Ctrl-C, after which no process of ours is left
          behind. It refuses to start when the connection budget (deploy/budget.py)
          does not fit PostgreSQL's max_connections.
-``test`` runs lint, format and type checks, then pytest against a throwaway
+``test`` runs lint, format and type checks, validates the compose file and the
+         Kubernetes manifests (deploy/validate.py), then pytest against a throwaway
          PostgreSQL and Redis; exits non-zero on any failure.
 ``bench`` runs the benchmarks in bench/ against a throwaway PostgreSQL and Redis and
          prints one table of ratios (docs/performance.md); ``bench bench/<script>.py
@@ -252,6 +253,8 @@ def test(pytest_args: list[str]) -> int:
         [str(BIN / "ruff"), "check", "."],
         [str(BIN / "ruff"), "format", "--check", "."],
         [str(BIN / "mypy"), "."],
+        # compose.yaml and the Kubernetes overlays: schemas and policy linter, offline.
+        [sys.executable, "-m", "deploy.validate"],
     ]
     failures = []
     for check in checks:

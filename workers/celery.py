@@ -4,7 +4,7 @@ import os
 
 from celery import Celery
 
-from backend.observability import tasks as observability_signals
+from backend.observability import signals as observability_signals
 from backend.observability.heartbeat import worker_bootstep
 from workers.routing import DEFAULT_QUEUE, TASK_QUEUES, TASK_ROUTES
 

@@ -1,0 +1,1 @@
+"""Operations: waiting for migrations, exporting and restoring one authority."""
