@@ -13,7 +13,7 @@ export async function benchmarkTable(api: ApiClient): Promise<string[]> {
   });
   return page.results.map((row: AuthorityFigures) => {
     const rate: number | null | undefined = row.figures.response_rate;
-    const why: string | undefined = row.suppressed.response_rate;
+    const why: string | undefined = row.suppressed.response_rate?.detail;
     return `${row.name} (${row.ref}): ${rate ?? why ?? "n/a"}`;
   });
 }
