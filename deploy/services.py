@@ -154,7 +154,8 @@ class EmbeddedPostgres:
         self._server = None
         with contextlib.suppress(subprocess.CalledProcessError):
             pg_ctl(
-                ["-w", "-m", "fast", "stop"],
+                # Wait up to 2 minutes: the shutdown checkpoint is slow on a busy disk.
+                ["-w", "-t", "120", "-m", "fast", "stop"],
                 pgdata=self.data_dir,
                 user=getattr(server, "system_user", None),
             )

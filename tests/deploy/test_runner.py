@@ -116,13 +116,22 @@ def test_run_serves_me_with_a_printed_token_and_ctrl_c_stops_everything(tmp_path
         except subprocess.TimeoutExpired:
             runner.kill()
             raise
-    time.sleep(1)
     # Every process the runner starts names the data folder, the web port or the
-    # worker's port-stamped node name on its command line.
+    # worker's port-stamped node name on its command line. PostgreSQL's shutdown
+    # checkpoint can outlast the runner by a few seconds on a loaded machine.
     marks = [str(tmp_path), f"127.0.0.1:{port}", f"dev-{port}@", f":{env['DEV_REDIS_PORT']}"]
-    leftovers = [
-        p
-        for p in psutil.process_iter(["pid", "cmdline"])
-        if p.pid != os.getpid() and any(mark in " ".join(p.info["cmdline"] or []) for mark in marks)
-    ]
+
+    def leftover_processes() -> list[psutil.Process]:
+        return [
+            p
+            for p in psutil.process_iter(["pid", "cmdline"])
+            if p.pid != os.getpid()
+            and any(mark in " ".join(p.info["cmdline"] or []) for mark in marks)
+        ]
+
+    deadline = time.monotonic() + 30
+    leftovers = leftover_processes()
+    while leftovers and time.monotonic() < deadline:
+        time.sleep(1)
+        leftovers = leftover_processes()
     assert leftovers == [], [p.info["cmdline"] for p in leftovers]
