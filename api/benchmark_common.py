@@ -30,14 +30,15 @@ from tenants.models import AuthorityKind, Nation
 RENDERERS = [JSONRenderer, CSVRenderer, BrowsableAPIRenderer]
 SVG = {(200, "image/svg+xml"): OpenApiTypes.BINARY}
 
-IDENTITY_CSV_COLUMNS = ["ref", "name", "slug", "kind", "nation"]
+IDENTITY_CSV_COLUMNS = ["ref", "name", "slug", "kind", "nation", "population_band"]
 FEATURE_FIGURE_PREFIX = "verdict_met_feature_"
 
 
 def table_csv_columns(rows: list[dict[str, Any]]) -> list[str]:
     """The benchmark table's CSV columns (docs/api.md#csv), whatever a row holds or withholds:
     every catalogue figure in catalogue order, each followed by its per-100,000 rate when it
-    has one; then the methodology's feature figures, sorted; the same again for `suppressed`."""
+    has one; then the methodology's feature figures, sorted; then, for the same figures, the
+    code of the reason a figure is withheld (`suppressed.<figure>.code`)."""
     keys: list[str] = []
     for key, figure in FIGURES.items():
         if not key.startswith(FEATURE_FIGURE_PREFIX):
@@ -53,7 +54,7 @@ def table_csv_columns(rows: list[dict[str, Any]]) -> list[str]:
     return [
         *IDENTITY_CSV_COLUMNS,
         *(f"figures.{key}" for key in keys),
-        *(f"suppressed.{key}" for key in keys),
+        *(f"suppressed.{key}.code" for key in keys),
         "computed_at",
     ]
 

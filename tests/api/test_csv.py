@@ -94,11 +94,21 @@ def test_benchmark_table_csv_has_the_documented_columns_both_ways(
     assert text.startswith(BOM)
     header = next(csv.reader(io.StringIO(text.removeprefix(BOM))))
     assert header == table_csv_columns([])
-    assert header[:6] == ["ref", "name", "slug", "kind", "nation", "figures.proposals_logged"]
-    assert header[6] == "figures.proposals_logged_per_100k"
+    assert header[:7] == [
+        "ref",
+        "name",
+        "slug",
+        "kind",
+        "nation",
+        "population_band",
+        "figures.proposals_logged",
+    ]
+    assert header[7] == "figures.proposals_logged_per_100k"
     assert header[-1] == "computed_at"
     # A figure only some rows have or withhold still has its column, in its place.
-    assert header.index("figures.mean_acceptability") < header.index("suppressed.proposals_logged")
+    assert header.index("figures.mean_acceptability") < header.index(
+        "suppressed.proposals_logged.code"
+    )
 
 
 def test_rows_with_different_keys_keep_one_column_order():

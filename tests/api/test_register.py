@@ -26,6 +26,7 @@ ENTRY_KEYS = {
     "legal_gateway_detail",
     "verdicts",
     "consultation_summary",
+    "benefit_review",
     "outcome",
     "rationale",
     "conditions",

@@ -9,7 +9,13 @@ from django_tenants.migration_executors import standard
 
 from tenants.migration_state import expected_migrations, schemas_behind
 
-SHARED_ONLY_MIGRATION = ("benchmarks", "0002_rollup_period_kind_index")
+
+def _latest_shared_only_migration() -> tuple[str, str]:
+    """The newest migration of a shared-only app: forgetting it leaves a consistent history."""
+    from django.db.migrations.loader import MigrationLoader
+
+    (leaf,) = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes("benchmarks")
+    return leaf
 
 
 @pytest.fixture
@@ -40,8 +46,9 @@ def test_nothing_pending_runs_migrate_in_no_schema(db, migrated, capsys):
 
 
 def test_only_the_schema_that_is_behind_is_migrated(db, migrated, capsys):
-    assert SHARED_ONLY_MIGRATION in expected_migrations()
-    _forget("beta", *SHARED_ONLY_MIGRATION)
+    shared_only = _latest_shared_only_migration()
+    assert shared_only in expected_migrations()
+    _forget("beta", *shared_only)
     assert schemas_behind(["public", "alpha", "beta"]) == ["beta"]
 
     call_command("migrate_schemas", tenant=True, interactive=False)

@@ -16,6 +16,8 @@ import pytest
 from django.utils import timezone
 
 from backend.accounts.models import AccountEmail, User
+from backend.assessments.models import Assessment
+from backend.consultations.models import Consultation
 from backend.decisions.models import Decision
 from backend.proposals.models import Proposal
 from backend.register.models import RegisterEntry
@@ -70,6 +72,8 @@ def test_worker_and_beat_take_a_review_from_scheduled_to_recorded(
             with authority_context("alpha"):
                 BenefitReview.objects.filter(pk=review.pk).delete()
                 Decision.objects.filter(pk=decision.pk).delete()
+                Consultation.objects.filter(proposal_id=decision.proposal_id).delete()
+                Assessment.objects.filter(proposal_id=decision.proposal_id).delete()
                 Proposal.objects.filter(pk=decision.proposal_id).delete()
                 Membership.objects.filter(user=owner).delete()
                 User.objects.filter(pk=owner.pk).delete()
