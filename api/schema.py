@@ -119,6 +119,15 @@ TAG_DESCRIPTIONS = {
     "engagement-methods": "The catalogue of ways to consult the public.",
     "public": "Members of the public answering a consultation without an account: "
     "invitations, open surveys and calendar feeds.",
+    "outbox": "Emails waiting or given up on (masked recipients), and retrying them (admins).",
+    "population": "The authority's population by census band, the baseline respondents are "
+    "compared with.",
+    "reviews": "Benefit reviews after an approval: due dates, reminders, what was found.",
+    "webhooks": "HTTPS endpoints that receive signed event deliveries; their delivery log.",
+    "enrolments": "Organisations joining the programme, from interest to active (coordinators).",
+    "workshops": "Programme workshops where organisations join (coordinators).",
+    "funding": "The programme's funding ledger and position (coordinators).",
+    "login-failures": "Failed sign-ins, for the security audit trail (coordinators).",
 }
 
 TAG_DESCRIPTIONS_BY_SURFACE = {
@@ -157,6 +166,19 @@ OPERATION_IDS = {
     "consultation.import_participants": "importConsultationParticipants",
     "methodology-version.criterion": "updateMethodologyCriterion",
     "authority.set_status": "setAuthorityStatus",
+    "webhook.deliveries": "listWebhookDeliveries",
+    "webhook.replay": "replayWebhookDelivery",
+    "webhook.rotate_secret": "rotateWebhookSecret",
+    "programme-webhook.deliveries": "listProgrammeWebhookDeliveries",
+    "programme-webhook.replay": "replayProgrammeWebhookDelivery",
+    "programme-webhook.rotate_secret": "rotateProgrammeWebhookSecret",
+    "enrolment.commit_in_principle": "commitEnrolmentInPrinciple",
+    "enrolment.formally_collaborate": "recordEnrolmentAgreement",
+    "PopulationImportView.post": "importPopulation",
+    "AuthorityPasswordChangeView.post": "changePassword",
+    "ProgrammePasswordChangeView.post": "changePassword",
+    "PasswordResetRequestView.post": "requestPasswordReset",
+    "PasswordResetConfirmView.post": "confirmPasswordReset",
 }
 
 # Router basename → (singular, plural) where "Pascal(basename)" and "+s" do not fit.

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from api.actor import actor_of
 from api.base import AuthorityViewSet, ProgrammeViewSet
 from api.errors import ErrorSerializer
+from api.typed_json import JsonObjectField
 from backend.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from backend.webhooks.selectors import webhook_delivery_list, webhook_endpoint_list
 from backend.webhooks.services import (
@@ -89,6 +90,10 @@ class WebhookAttemptSerializer(serializers.ModelSerializer[WebhookAttempt]):
 
 class WebhookDeliverySerializer(serializers.ModelSerializer[WebhookDelivery]):
     log = WebhookAttemptSerializer(many=True, read_only=True)
+    payload = JsonObjectField(
+        read_only=True,
+        help_text="The body sent: {type, timestamp, data} with ids and states only.",
+    )
 
     class Meta:
         model = WebhookDelivery
