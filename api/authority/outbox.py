@@ -104,11 +104,9 @@ class AccountEmailSerializer(serializers.ModelSerializer[AccountEmail]):
         return mask_address(message.user.email)
 
 
-RETRY = extend_schema(
-    request=None,
-    responses={409: ErrorSerializer},
-    description="Try again now, with a fresh allowance of attempts. Only a failed message, "
-    "or a pending one waiting out its backoff, can be retried (409 otherwise).",
+RETRY_DESCRIPTION = (
+    "Try again now, with a fresh allowance of attempts. Only a failed message, "
+    "or a pending one waiting out its backoff, can be retried (409 otherwise)."
 )
 
 
@@ -126,7 +124,11 @@ class OutboxMessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Aut
     def get_queryset(self) -> QuerySet[OutboxMessage]:
         return outbox_message_list().filter(status__in=VISIBLE)
 
-    @RETRY
+    @extend_schema(
+        request=None,
+        responses={200: OutboxMessageSerializer, 409: ErrorSerializer},
+        description=RETRY_DESCRIPTION,
+    )
     @action(detail=True, methods=["post"])
     def retry(self, request: Request, pk: str) -> Response:
         message = outbox_message_retry(message=self.get_object())
@@ -148,7 +150,11 @@ class AccountEmailViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Auth
         authority: Authority = self.request._request.tenant  # type: ignore[attr-defined]
         return account_email_list(authority=authority).filter(status__in=VISIBLE)
 
-    @RETRY
+    @extend_schema(
+        request=None,
+        responses={200: AccountEmailSerializer, 409: ErrorSerializer},
+        description=RETRY_DESCRIPTION,
+    )
     @action(detail=True, methods=["post"])
     def retry(self, request: Request, pk: str) -> Response:
         message = account_email_retry(message=self.get_object())
