@@ -120,7 +120,8 @@ def test_disruption_budgets_autoscalers_policies_namespace_and_tls(docs):
     assert ingress["tls"][0]["secretName"]
     assert set(ingress["tls"][0]["hosts"]) == {rule["host"] for rule in ingress["rules"]}
     config = of_kind(docs, "ConfigMap")["publicbenefit"]["data"]
-    assert config["NUM_PROXIES"] == "1"
+    assert config["TRUSTED_PROXY_COUNT"] == "1"
+    assert "NUM_PROXIES" not in config  # the app refuses to start with it
 
 
 def test_compose_runs_migrate_to_completion_before_the_app_and_checks_health():
