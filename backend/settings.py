@@ -119,10 +119,11 @@ DATABASE_ROUTERS = (
 )
 
 MIDDLEWARE = [
-    # First: request id, one log line and latency sample per request, /metrics.
-    "backend.observability.middleware.RequestContextMiddleware",
-    # PostgreSQL or Redis unreachable anywhere inside → JSON 503 + Retry-After.
+    # Outermost: PostgreSQL or Redis unreachable anywhere inside (the request log's
+    # lookup of the signed-in user included) → JSON 503 + Retry-After.
     "api.unavailable.ServiceUnavailableMiddleware",
+    # Request id, one log line and latency sample per request, /metrics.
+    "backend.observability.middleware.RequestContextMiddleware",
     "api.health.HealthCheckMiddleware",
     "api.routing.AuthorityHostMiddleware",
     "django.middleware.security.SecurityMiddleware",

@@ -109,8 +109,9 @@ def logging_config(*, level: str, json_logs: bool) -> dict[str, Any]:
             # Django's default handlers would print unscrubbed: everything goes to ours.
             "django": {"handlers": [], "level": "INFO", "propagate": True},
             "django.db.backends": {"level": "WARNING"},
-            # Django's own request log repeats the raw path (tokens); ours names the view.
-            "django.request": {"level": "ERROR", "propagate": True},
-            "django.server": {"handlers": [], "level": "ERROR", "propagate": True},
+            # Django's request warnings (404, 410, 429) and runserver's lines carry the
+            # path: kept for operators, with tokens replaced by the scrubbing filter.
+            "django.request": {"level": "WARNING", "propagate": True},
+            "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         },
     }

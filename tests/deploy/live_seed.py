@@ -55,7 +55,10 @@ def main() -> None:
             "erasable": token_of(erasable),
             "closed_invitation": token_of(late),
             "open_link": open_link_token(survey.open_link_salt),
-            "feed": calendar_feed_token(authority.schema_name),
+            "feed": calendar_feed_token(
+                authority.schema_name,
+                Authority.objects.get(pk=authority.pk).calendar_feed_secret,
+            ),
             "workshop_id": workshop.pk,
         }
     print(json.dumps({"staff_token": staff_token, "at": timezone.now().isoformat(), **tokens}))

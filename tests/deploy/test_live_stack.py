@@ -133,6 +133,7 @@ def test_with_postgres_down_every_endpoint_answers_503_then_recovers(live_stack:
             ]
             for method, path, host, headers, body in requests:
                 answer = stack.request(server, method, path, host=host, headers=headers, body=body)
+                assert answer.status == 503, (server, method, path, stack.logs()[-4000:])
                 assert_unavailable(answer)
         assert stack.request("gunicorn", "GET", "/healthz").status == 200
     finally:
