@@ -73,6 +73,13 @@ ACCEPTABILITY_SHARES = {
     "very_acceptable": _("Very acceptable"),
 }
 
+# When a consultation's few answers are published as three combined categories.
+ACCEPTABILITY_COMBINED = {
+    "unacceptable": _("Unacceptable or very unacceptable"),
+    "neutral": _("Neither acceptable nor unacceptable"),
+    "acceptable": _("Acceptable or very acceptable"),
+}
+
 VOCABULARIES: dict[str, dict[str, Any]] = {
     "service_area": SERVICE_AREAS,
     "outcome": OUTCOMES,
@@ -83,6 +90,7 @@ VOCABULARIES: dict[str, dict[str, Any]] = {
     "partner_type": PARTNER_TYPES,
     "source": SOURCES,
     "acceptability_share": ACCEPTABILITY_SHARES,
+    "acceptability_combined": ACCEPTABILITY_COMBINED,
 }
 
 

@@ -39,6 +39,7 @@ def main() -> None:
         proposal_finish_consultation,
         proposal_start_consultation,
     )
+    from backend.proposals.walkthrough import assessment_walk
     from tenants.context import authority_context
     from tenants.models import Authority
     from tenants.roles import Role
@@ -53,7 +54,9 @@ def main() -> None:
     with authority_context(authority):
         officer = User.objects.create_user(email="officer@riverside.example", full_name="Officer")
         membership_grant(user=officer, role=Role.OFFICER, authority=authority)
-        seed_demo_proposals(authority=authority, actor=officer)
+        reviewer = User.objects.create_user(email="admin@riverside.example", full_name="Admin")
+        membership_grant(user=reviewer, role=Role.ADMIN, authority=authority)
+        seed_demo_proposals(authority=authority, actor=officer, reviewer=reviewer)
 
         # A decided proposal whose consultation results are published with it.
         proposal = make_proposal(
@@ -68,6 +71,8 @@ def main() -> None:
             legal_gateway="legitimate_interests",
             legal_gateway_detail="",
         )
+        # A decision needs a signed-off assessment (a second person signs it off).
+        assessment_walk(authority=authority, proposal=proposal, assessor=officer, reviewer=reviewer)
         proposal = proposal_start_consultation(proposal=proposal, actor=officer)
         past = consultation_create(
             proposal=proposal,
