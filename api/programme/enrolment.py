@@ -5,6 +5,7 @@ Coordinators only: it names organisations that have not agreed to anything yet.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -161,6 +162,18 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Program
     def get_queryset(self) -> QuerySet[Enrolment]:
         return enrolment_list()
 
+    def _stage(
+        self,
+        request: Request,
+        move: Callable[..., Enrolment],
+        serializer_class: type[StageMoveSerializer] = StageMoveSerializer,
+    ) -> Response:
+        """Validate the move's input, make the move, answer with the enrolment."""
+        data = serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        moved = move(enrolment=self.get_object(), actor=actor_of(request), **data.validated_data)
+        return self._respond(moved)
+
     def _respond(self, enrolment: Enrolment, code: int = status.HTTP_200_OK) -> Response:
         return Response(
             EnrolmentSerializer(enrolment_list().get(pk=enrolment.pk)).data, status=code
@@ -189,12 +202,7 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Program
     @action(detail=True, methods=["post"], url_path="commit-in-principle")
     def commit_in_principle(self, request: Request, pk: str) -> Response:
         """The organisation commits in principle to take part."""
-        data = StageMoveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        enrolment = enrolment_commit_in_principle(
-            enrolment=self.get_object(), actor=actor_of(request), **data.validated_data
-        )
-        return self._respond(enrolment)
+        return self._stage(request, enrolment_commit_in_principle)
 
     @extend_schema(
         request=CollaborateSerializer, responses={200: EnrolmentSerializer, 409: ErrorSerializer}
@@ -202,12 +210,7 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Program
     @action(detail=True, methods=["post"], url_path="formally-collaborate")
     def formally_collaborate(self, request: Request, pk: str) -> Response:
         """The collaboration agreement is signed; its date is recorded."""
-        data = CollaborateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        enrolment = enrolment_formally_collaborate(
-            enrolment=self.get_object(), actor=actor_of(request), **data.validated_data
-        )
-        return self._respond(enrolment)
+        return self._stage(request, enrolment_formally_collaborate, CollaborateSerializer)
 
     @extend_schema(
         request=StageMoveSerializer, responses={200: EnrolmentSerializer, 409: ErrorSerializer}
@@ -215,12 +218,7 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Program
     @action(detail=True, methods=["post"])
     def activate(self, request: Request, pk: str) -> Response:
         """The pilot starts; the linked authority becomes active (409 if none is linked)."""
-        data = StageMoveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        enrolment = enrolment_activate(
-            enrolment=self.get_object(), actor=actor_of(request), **data.validated_data
-        )
-        return self._respond(enrolment)
+        return self._stage(request, enrolment_activate)
 
     @extend_schema(
         request=WithdrawSerializer, responses={200: EnrolmentSerializer, 409: ErrorSerializer}
@@ -228,12 +226,7 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Program
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
         """The organisation leaves (a note says why); a linked authority is withdrawn too."""
-        data = WithdrawSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        enrolment = enrolment_withdraw(
-            enrolment=self.get_object(), actor=actor_of(request), **data.validated_data
-        )
-        return self._respond(enrolment)
+        return self._stage(request, enrolment_withdraw, WithdrawSerializer)
 
     @extend_schema(
         request=StageMoveSerializer, responses={200: EnrolmentSerializer, 409: ErrorSerializer}
@@ -241,9 +234,4 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Program
     @action(detail=True, methods=["post"])
     def reengage(self, request: Request, pk: str) -> Response:
         """A withdrawn organisation shows interest again."""
-        data = StageMoveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        enrolment = enrolment_reengage(
-            enrolment=self.get_object(), actor=actor_of(request), **data.validated_data
-        )
-        return self._respond(enrolment)
+        return self._stage(request, enrolment_reengage)

@@ -43,6 +43,14 @@ def _sent(mail_dir: Path, review_id: int) -> Counter[str]:
     return keys
 
 
+def _move_clock(review_id: int, due_time: str) -> None:
+    """The day arrives: the given due time is now in the past."""
+    with authority_context("alpha"):
+        BenefitReview.objects.filter(pk=review_id).update(
+            **{due_time: timezone.now() - timedelta(seconds=1)}
+        )
+
+
 def _status(review_id: int) -> str:
     with authority_context("alpha"):
         return BenefitReview.objects.get(pk=review_id).status
@@ -58,12 +66,9 @@ def test_worker_and_beat_take_a_review_from_scheduled_to_recorded(
             membership_grant(user=owner, role=Role.OFFICER, authority=alpha)
             decision = make_decision(alpha, owner)
             review = BenefitReview.objects.get(decision=decision)
-            now = timezone.now()
-            # Stands in for the clock: reminder due now, due day in 4 s, overdue in 8 s.
+            # Stands in for the clock: the reminder is due now, the rest much later.
             BenefitReview.objects.filter(pk=review.pk).update(
-                remind_at=now - timedelta(seconds=1),
-                due_at=now + timedelta(seconds=4),
-                overdue_at=now + timedelta(seconds=8),
+                remind_at=timezone.now() - timedelta(seconds=1)
             )
 
         def cleanup() -> None:
@@ -81,7 +86,9 @@ def test_worker_and_beat_take_a_review_from_scheduled_to_recorded(
         cleanups.append(cleanup)
 
         _wait_for(lambda: _status(review.pk) == S.REMINDED, "the reminder")
+        _move_clock(review.pk, "due_at")
         _wait_for(lambda: _status(review.pk) == S.DUE, "the due day")
+        _move_clock(review.pk, "overdue_at")
         _wait_for(lambda: _status(review.pk) == S.OVERDUE, "overdue")
         _wait_for(lambda: len(_sent(worker_mail_dir, review.pk)) == 3, "three emails sent")
 
