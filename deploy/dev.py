@@ -2,14 +2,13 @@
 """Set-up entry point: ``python3 deploy/dev.py run`` and ``python3 deploy/dev.py test``.
 
 Uses the standard library only, because it runs before the virtualenv exists:
-it creates ``.venv``, installs the project pinned by ``constraints.txt`` (again
-only when either file changed), then hands over to ``deploy.runner`` inside
-the virtualenv.
+it links ``.venv`` to a virtualenv holding the dependencies pinned by
+``constraints.txt``, built once per machine for each version of that file
+(deploy/envcache.py), then hands over to ``deploy.runner`` inside it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -19,28 +18,35 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / "bin" / "python"
-STAMP = VENV / ".installed"
+
+sys.path.insert(0, str(ROOT))
+from deploy.envcache import fingerprint, linked_build, python_tag  # noqa: E402
 
 
-def install_fingerprint() -> str:
-    digest = hashlib.sha256()
-    for name in ("pyproject.toml", "constraints.txt"):
-        digest.update((ROOT / name).read_bytes())
-    return digest.hexdigest()
+def requirements() -> list[str]:
+    """The project's dependencies and its dev extras, as pyproject.toml names them."""
+    import tomllib  # after main's version check: 3.11 and newer
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+
+
+def build_virtualenv(folder: Path) -> None:
+    print(f"Creating the virtualenv in {folder} ...", flush=True)
+    venv.EnvBuilder(with_pip=True, clear=True).create(folder)
+    pip = [str(folder / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
+    subprocess.run([*pip, "-q", "--upgrade", "pip"], check=True)
+    print("Installing the pinned dependencies ...", flush=True)
+    constraints = str(ROOT / "constraints.txt")
+    subprocess.run([*pip, "-q", "-c", constraints, *requirements()], check=True)
 
 
 def ensure_virtualenv() -> None:
-    if not PYTHON.exists():
-        print("Creating the virtualenv in .venv ...", flush=True)
-        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-    fingerprint = install_fingerprint()
-    if STAMP.exists() and STAMP.read_text() == fingerprint:
-        return
-    print("Installing the project and its pinned dependencies ...", flush=True)
-    pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "--upgrade", "pip"], check=True)
-    subprocess.run([*pip, "-c", str(ROOT / "constraints.txt"), "-e", f"{ROOT}[dev]"], check=True)
-    STAMP.write_text(fingerprint)
+    """``.venv``: the dependencies pinned by constraints.txt, shared by every clone on the
+    machine (deploy/envcache.py). The project itself is not installed into it: it runs
+    from the checkout, which PYTHONPATH puts first for every process started from here."""
+    key = fingerprint([ROOT / "pyproject.toml", ROOT / "constraints.txt"], python_tag())
+    linked_build(VENV, name="venv", key=key, build=build_virtualenv)
 
 
 def main() -> None:
@@ -48,6 +54,9 @@ def main() -> None:
         sys.exit("Python 3.11 or newer is needed.")
     ensure_virtualenv()
     os.chdir(ROOT)
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
     args = [str(PYTHON), "-m", "deploy.runner", *sys.argv[1:]]
     os.execv(args[0], args)
 

@@ -5,9 +5,11 @@
          worker and Celery beat until Ctrl-C, after which no process of ours is left
          behind. It refuses to start when the connection budget (deploy/budget.py)
          does not fit PostgreSQL's max_connections.
-``test`` runs lint, format and type checks, validates the compose file and the
-         Kubernetes manifests (deploy/validate.py), then pytest against a throwaway
-         PostgreSQL and Redis; exits non-zero on any failure.
+``test`` runs pytest against a throwaway PostgreSQL and Redis, spread over several
+         processes (TEST_PROCESSES), and beside it lint, format and type checks, the
+         validation of the compose file and the Kubernetes manifests
+         (deploy/validate.py) and the frontend contract test; exits non-zero on any
+         failure.
 ``bench`` runs the benchmarks in bench/ against a throwaway PostgreSQL and Redis and
          prints one table of ratios (docs/performance.md); ``bench bench/<script>.py
          [ARGS]`` runs one script with the dev services (e.g. the load test).
@@ -28,9 +30,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+from deploy.envcache import fingerprint, linked_build
 from deploy.services import EmbeddedPostgres, EmbeddedRedis
 from web.assets import assets_build
 from web.browser import chromium_ensure
@@ -229,11 +234,31 @@ def run() -> int:
             stop_all(processes)
 
 
-def contract_test() -> bool:
-    """Generate a TypeScript client from each committed spec, compile the consumer with
-    tsc --strict, and lint the specs with spectral (contract/README.md). Pinned tools come
-    from contract/package-lock.json through `npm ci`. Without npm it is skipped, loudly."""
+def contract_packages() -> None:
+    """The contract test's pinned tools (contract/package-lock.json) in
+    contract/node_modules, installed by ``npm ci`` once per machine for each lock file
+    (deploy/envcache.py)."""
     contract = ROOT / "contract"
+    locks = [contract / "package.json", contract / "package-lock.json"]
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout
+    ci = ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"]
+
+    def build(folder: Path) -> None:
+        for lock in locks:
+            shutil.copyfile(lock, folder / lock.name)
+        subprocess.run(ci, cwd=folder, check=True)
+
+    key = fingerprint(locks, node.strip())
+    folder = linked_build(
+        contract / "node_modules", name="contract-npm", key=key, build=build, inner="node_modules"
+    )
+    print(f"contract/node_modules: {folder / 'node_modules'}", flush=True)
+
+
+def contract_steps() -> list[list[str]]:
+    """Generate a TypeScript client from each committed spec, compile the consumer with
+    tsc --strict, and lint the specs with spectral (contract/README.md). Without npm it
+    is skipped, loudly."""
     npm = shutil.which("npm")
     if npm is None:
         banner = "!" * 72
@@ -242,41 +267,87 @@ def contract_test() -> bool:
             f"!! check of openapi/*.yaml did not run. Install Node.js 18+ and npm.\n{banner}",
             flush=True,
         )
-        return True
-    print("$ npm ci && npm test   (contract/)", flush=True)
-    steps = [[npm, "ci", "--no-audit", "--no-fund"], [npm, "test", "--silent"]]
-    return all(subprocess.run(step, cwd=contract).returncode == 0 for step in steps)
+        return []
+    install = "from deploy.runner import contract_packages; contract_packages()"
+    return [[sys.executable, "-c", install], [npm, "test", "--silent"]]
+
+
+@dataclass
+class Check:
+    name: str
+    steps: list[list[str]]
+    cwd: Path = ROOT
+    output: str = ""
+    passed: bool = True
+
+    def run(self) -> Check:
+        """Run the steps one after another, stopping at the first failure, output kept."""
+        for step in self.steps:
+            done = subprocess.run(
+                step, cwd=self.cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
+            shown = " ".join(Path(step[0]).name if i == 0 else a for i, a in enumerate(step))
+            self.output += f"$ {shown}\n{done.stdout}"
+            if done.returncode != 0:
+                self.passed = False
+                break
+        return self
+
+
+def static_checks() -> list[Check]:
+    return [
+        Check(
+            "ruff",
+            [[str(BIN / "ruff"), "check", "."], [str(BIN / "ruff"), "format", "--check", "."]],
+        ),
+        Check("mypy", [[str(BIN / "mypy"), "."]]),
+        # compose.yaml and the Kubernetes overlays: schemas and policy linter, offline.
+        Check("deploy", [[sys.executable, "-m", "deploy.validate"]]),
+        Check("contract", contract_steps(), cwd=ROOT / "contract"),
+    ]
+
+
+def pytest_processes() -> int:
+    """How many processes pytest spreads the suite over (pytest-xdist): TEST_PROCESSES,
+    else one more than the CPUs, because much of the suite waits on servers it starts."""
+    configured = os.environ.get("TEST_PROCESSES", "").strip()
+    return max(1, int(configured)) if configured else (os.cpu_count() or 1) + 1
+
+
+def pytest_command(pytest_args: list[str]) -> list[str]:
+    command = [sys.executable, "-m", "pytest"]
+    chosen = any(a in ("-n", "-p") or a.startswith(("-n", "--numprocesses")) for a in pytest_args)
+    processes = pytest_processes()
+    if not chosen and processes > 1:
+        # worksteal: a process that finishes its share takes tests from a busy one, so
+        # the few tests that start a whole dev runner do not leave one process last.
+        command += ["-n", str(processes), "--dist", "worksteal"]
+    return [*command, *pytest_args]
 
 
 def test(pytest_args: list[str]) -> int:
-    checks = [
-        [str(BIN / "ruff"), "check", "."],
-        [str(BIN / "ruff"), "format", "--check", "."],
-        [str(BIN / "mypy"), "."],
-        # compose.yaml and the Kubernetes overlays: schemas and policy linter, offline.
-        [sys.executable, "-m", "deploy.validate"],
-    ]
-    failures = []
-    for check in checks:
-        print(
-            f"$ {' '.join(Path(check[0]).name if i == 0 else a for i, a in enumerate(check))}",
-            flush=True,
-        )
-        if subprocess.run(check, cwd=ROOT).returncode != 0:
-            failures.append(Path(check[0]).name + " " + check[1])
-    if not contract_test():
-        failures.append("contract")
-    assets_build()
-    chromium_ensure()
-    with services(throwaway=True) as env:
-        code = subprocess.run(
-            [sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT, env=env
-        ).returncode
-    if code != 0:
-        failures.append("pytest")
+    """The static checks run in one background thread, one after another, while pytest
+    runs (much of pytest waits on servers it starts); their output is printed after it."""
+    checks = static_checks()
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        finished = pool.map(Check.run, checks)
+        assets_build()
+        chromium_ensure()
+        command = pytest_command(pytest_args)
+        print(f"$ pytest {' '.join(command[3:])}   (checks run beside it)", flush=True)
+        with services(throwaway=True) as env:
+            code = subprocess.run(command, cwd=ROOT, env=env).returncode
+        failures = [] if code == 0 else ["pytest"]
+        for check in finished:
+            print(check.output, end="", flush=True)
+            if not check.passed:
+                failures.append(check.name)
+    took = time.monotonic() - started
     if failures:
-        print(f"FAILED: {', '.join(failures)}", flush=True)
+        print(f"FAILED: {', '.join(failures)} ({took:.0f}s)", flush=True)
         return 1
+    print(f"All checks passed in {took:.0f}s.", flush=True)
     return 0
 
 

@@ -16,7 +16,6 @@ by ``deploy/tools-constraints.txt`` and installed on first use (a few minutes).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import subprocess
@@ -26,6 +25,8 @@ import venv
 from pathlib import Path
 
 import yaml
+
+from deploy.envcache import fingerprint, linked_build, python_tag
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ROOT / ".local" / "tools"
@@ -46,15 +47,11 @@ SKIPPED_CHECKS = {
 }
 
 
-def ensure_tools() -> None:
-    stamp = TOOLS / ".installed"
-    digest = hashlib.sha256(CONSTRAINTS.read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text() == digest:
-        return
-    print("Installing the deployment validators into .local/tools ...", flush=True)
-    if not TOOLS_PYTHON.exists():
-        venv.EnvBuilder(with_pip=True, clear=True).create(TOOLS)
-    pip = [str(TOOLS_PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+def build_tools(folder: Path) -> None:
+    print(f"Installing the deployment validators into {folder} ...", flush=True)
+    venv.EnvBuilder(with_pip=True, clear=True).create(folder)
+    python = str(folder / "bin" / "python")
+    pip = [python, "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     pins = [
         line.strip()
         for line in CONSTRAINTS.read_text().splitlines()
@@ -70,7 +67,13 @@ def ensure_tools() -> None:
     # Only for its copy of the Compose Specification schema: its own dependencies are
     # old and would clash with checkov's.
     subprocess.run([*pip, "--no-deps", *compose], check=True)
-    stamp.write_text(digest)
+
+
+def ensure_tools() -> None:
+    """``.local/tools``: the validators' own virtualenv, shared by every clone on the
+    machine for each version of deploy/tools-constraints.txt (deploy/envcache.py)."""
+    key = fingerprint([CONSTRAINTS], python_tag())
+    linked_build(TOOLS, name="deploy-tools", key=key, build=build_tools)
 
 
 def compose_schema() -> dict:

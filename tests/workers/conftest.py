@@ -13,6 +13,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.parallel import worker_suffix
+
 
 @pytest.fixture(scope="session")
 def worker_mail_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -38,7 +40,7 @@ def celery_worker(
 ) -> Iterator[subprocess.Popen[bytes]]:
     database = settings.DATABASES["default"]
     env = worker_env(django_db_blocker, worker_mail_dir)
-    log = Path(settings.BASE_DIR) / ".local" / "test-worker.log"
+    log = Path(settings.BASE_DIR) / ".local" / f"test-worker{worker_suffix()}.log"
     log.parent.mkdir(exist_ok=True)
     process = subprocess.Popen(
         [
@@ -90,7 +92,7 @@ def celery_beat(
     env = worker_env(django_db_blocker, worker_mail_dir)
     env["CONSULTATION_SWEEP_SECONDS"] = "1"
     env["REVIEW_SWEEP_SECONDS"] = "1"
-    log = Path(settings.BASE_DIR) / ".local" / "test-beat.log"
+    log = Path(settings.BASE_DIR) / ".local" / f"test-beat{worker_suffix()}.log"
     process = subprocess.Popen(
         [
             sys.executable,

@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 
 from deploy.services import EmbeddedPostgres
+from tests.parallel import worker_suffix
 from workers.celery import app
 from workers.connections import ConnectionReusingWorkerFixup
 from workers.jobs import database_backend_pid
@@ -47,7 +48,7 @@ def test_tasks_share_one_connection_until_postgresql_restarts():
     postgres = EmbeddedPostgres(data_dir=folder / "postgres", database="postgres")
     url = postgres.start()
     queue = f"connection-reuse-{os.getpid()}"
-    log = Path(settings.BASE_DIR) / ".local" / "test-reuse-worker.log"
+    log = Path(settings.BASE_DIR) / ".local" / f"test-reuse-worker{worker_suffix()}.log"
     log.parent.mkdir(exist_ok=True)
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "workers", "worker", "-P", "solo", "-Q", queue,
