@@ -316,7 +316,10 @@ def pytest_processes() -> int:
 
 def pytest_command(pytest_args: list[str]) -> list[str]:
     command = [sys.executable, "-m", "pytest"]
-    chosen = any(a in ("-n", "-p") or a.startswith(("-n", "--numprocesses")) for a in pytest_args)
+    chosen = any(
+        a == "-n" or a.startswith(("-n", "--numprocesses", "--dist")) or a.endswith("no:xdist")
+        for a in pytest_args
+    )
     processes = pytest_processes()
     if not chosen and processes > 1:
         # worksteal: a process that finishes its share takes tests from a busy one, so
