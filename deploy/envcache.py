@@ -7,9 +7,12 @@ named after a hash of its lock files, and each checkout gets a symbolic link to 
 (``.venv``, ``.local/tools``, ``contract/node_modules``). A changed lock file gives
 a new name, so a new copy; nothing is ever upgraded in place under another clone.
 
-The cache is ``$PUBLICBENEFIT_CACHE`` or ``$XDG_CACHE_HOME/publicbenefit`` (by
-default ``~/.cache/publicbenefit``); ``PUBLICBENEFIT_CACHE=off`` builds inside the
-checkout instead, as does an unwritable cache folder. A build holds a lock on its
+The cache is ``$PUBLICBENEFIT_CACHE``, else ``$XDG_CACHE_HOME/publicbenefit`` (by
+default ``~/.cache/publicbenefit``), else, when other users cannot reach that
+folder, ``/var/tmp/publicbenefit-<uid>``: started as root, the embedded PostgreSQL
+runs its binaries, which live in the virtualenv, as an unprivileged user.
+``PUBLICBENEFIT_CACHE=off`` builds inside the checkout instead, as does an
+unwritable cache folder. A build holds a lock on its
 folder, so two clones starting at once build it once, and it counts only when its
 stamp is written at the end: a build that was interrupted is started again.
 """
@@ -32,15 +35,28 @@ def cache_root() -> Path | None:
     configured = os.environ.get("PUBLICBENEFIT_CACHE", "").strip()
     if configured.lower() in {"off", "0", "no"}:
         return None
-    root = Path(
-        configured
-        or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "publicbenefit"
-    )
+    if configured:
+        root = Path(configured)
+    else:
+        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "publicbenefit"
+        if not _reachable_by_others(root.parent):
+            # Started as root, the embedded PostgreSQL runs its binaries (inside the
+            # virtualenv) as another user, who cannot enter a private home folder.
+            root = Path("/var/tmp") / f"publicbenefit-{os.getuid()}"
     try:
-        root.mkdir(parents=True, exist_ok=True)
+        root.mkdir(parents=True, exist_ok=True, mode=0o755)
     except OSError:
         return None
     return root if os.access(root, os.W_OK) else None
+
+
+def _reachable_by_others(folder: Path) -> bool:
+    """Whether every existing folder on the way to ``folder`` lets other users through."""
+    for part in [folder, *folder.parents]:
+        if part.exists():
+            if not part.stat().st_mode & 0o001:
+                return False
+    return True
 
 
 def fingerprint(files: Iterable[Path], *extra: str) -> str:
