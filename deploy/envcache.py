@@ -53,9 +53,8 @@ def cache_root() -> Path | None:
 def _reachable_by_others(folder: Path) -> bool:
     """Whether every existing folder on the way to ``folder`` lets other users through."""
     for part in [folder, *folder.parents]:
-        if part.exists():
-            if not part.stat().st_mode & 0o001:
-                return False
+        if part.exists() and not part.stat().st_mode & 0o001:
+            return False
     return True
 
 
