@@ -19,11 +19,15 @@ manager when none were attached (a single object, just created or moved).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, tzinfo
 from typing import Any, cast
 
+from django.conf import settings
+from django.utils import timezone
+from rest_framework import ISO_8601, serializers
 from rest_framework import fields as drf_fields
-from rest_framework import serializers
 from rest_framework.fields import SkipField
+from rest_framework.settings import api_settings
 
 # Field classes whose to_representation returns a model value of the right type unchanged.
 _AS_IS = (
@@ -58,11 +62,38 @@ _SHAREABLE = (
     drf_fields.FloatField,
     drf_fields.UUIDField,
 )
-# A plan entry: (output name, attribute copied as is, field, method name of a method field).
+# A plan entry: (output name, attribute read directly, field, special), where special is
+# None (the attribute is copied as is, or without an attribute DRF's field does it all),
+# the name of a method field's method, or _LOCAL_ISO.
 PlanEntry = tuple[str, str | None, drf_fields.Field, str | None]
+# A date-time written as DRF's default DateTimeField writes it: ISO 8601 in the current
+# time zone, "Z" for UTC. Not an identifier, so never a method's name.
+_LOCAL_ISO = "<local iso 8601>"
 # Serializer class -> its plan built once, or None when its fields cannot be shared.
 _shared_plans: dict[type, list[PlanEntry] | None] = {}
 _PLAIN_HOOKS = ("__init__", "get_fields", "to_representation", "_readable_fields")
+
+
+def _is_default_datetime(field: drf_fields.Field) -> bool:
+    return (
+        type(field) is drf_fields.DateTimeField
+        and settings.USE_TZ
+        and len(field.source_attrs) == 1
+        and not hasattr(field, "timezone")
+        and str(getattr(field, "format", api_settings.DATETIME_FORMAT)).lower() == ISO_8601
+    )
+
+
+def _local_iso(value: Any, field: drf_fields.Field, zone: tzinfo) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, datetime) and value.utcoffset() is not None:
+        try:
+            text = value.astimezone(zone).isoformat()
+        except OverflowError:
+            return field.to_representation(value)  # DRF's own error
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    return field.to_representation(value)  # naive, or not a date-time: DRF decides
 
 
 def _shared_entry(field: drf_fields.Field) -> PlanEntry | None:
@@ -73,6 +104,8 @@ def _shared_entry(field: drf_fields.Field) -> PlanEntry | None:
     if isinstance(field, drf_fields.SerializerMethodField):
         # Called on the serializer at hand, with its own context, exactly as DRF does.
         return (name, None, field, field.method_name)
+    if _is_default_datetime(field):
+        return (name, field.source_attrs[0], field, _LOCAL_ISO)
     if isinstance(field, _SHAREABLE):
         return (name, None, field, None)
     nested = field.child if isinstance(field, serializers.ListSerializer) else field
@@ -136,12 +169,19 @@ class FastRepresentation(serializers.Serializer):
     def to_representation(self, instance: Any) -> dict[str, Any]:
         row: dict[str, Any] = {}
         is_mapping = isinstance(instance, Mapping)
-        for name, attribute, field, method in self._representation_plan():
+        zone: tzinfo | None = None
+        for name, attribute, field, special in self._representation_plan():
+            if special is _LOCAL_ISO:
+                zone = zone or timezone.get_current_timezone()
+                source = cast(str, attribute)  # set on every date-time entry
+                value = instance[source] if is_mapping else getattr(instance, source)
+                row[name] = _local_iso(value, field, zone)
+                continue
+            if special is not None:
+                row[name] = getattr(self, special)(instance)
+                continue
             if attribute is not None:
                 row[name] = instance[attribute] if is_mapping else getattr(instance, attribute)
-                continue
-            if method is not None:
-                row[name] = getattr(self, method)(instance)
                 continue
             try:
                 value = field.get_attribute(instance)
