@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, logout
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from knox.models import AuthToken
 from rest_framework import serializers, status
@@ -96,6 +97,8 @@ class LoginView(APIView):
                 {"non_field_errors": ["The email or password is not correct."]}
             )
         login_success_clear(email=email)
+        # Dead tokens leave at sign-in (api.authentication no longer sweeps them per request).
+        AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
         instance, token = AuthToken.objects.create(user=user)
         body = {
             "token": token,

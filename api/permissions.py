@@ -9,6 +9,7 @@ from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
+from api.authentication import request_membership_role
 from tenants.context import current_schema_name
 from tenants.models import Authority
 from tenants.roles import Role
@@ -45,10 +46,10 @@ class IsAuthorityMemberWithRole(BasePermission):
         user = request.user
         if not user or not user.is_authenticated:
             raise exceptions.NotAuthenticated()
-        role = getattr(request, "_authority_role", None)
-        if role is None:
+        # The token authenticator reads the role in its own query (api.authentication).
+        known, role = request_membership_role(request, authority=authority, user=user)
+        if not known:
             role = membership_role(user=user, authority=authority)
-            request._authority_role = role  # type: ignore[attr-defined]
         if role is None:
             raise _refuse("not_a_member", f"You are not a member of {authority.name}.")
         allowed = _roles_for(view, request)

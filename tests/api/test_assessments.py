@@ -228,5 +228,6 @@ def test_detail_runs_a_bounded_number_of_queries(authority_a, officer):
         response = officer.client(authority_a).get(f"{URL}/{assessment.pk}")
     assert len(response.json()["answers"]) == 18
     statements = [q for q in queries.captured_queries if not q["sql"].startswith("SET ")]
-    # host lookup, token, token list, role, the assessment, its answers, its contributors
-    assert len(statements) == 7
+    # host lookup, token with its user and role (api.authentication), the assessment, its
+    # answers, its contributors
+    assert len(statements) == 5
