@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from api.actor import actor_of
 from api.base import ProgrammeAPIView, ProgrammeViewSet
 from api.disclosure import WithheldSerializer
+from api.fields import KeyRelatedField
 from api.renderers import CSVRenderer
 from backend.programme.models import FunderKind, FundingEntry, FundingEntryKind
 from backend.programme.publication import (
@@ -65,7 +66,7 @@ class FundingEntryInputSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=FundingEntryKind.choices)
     amount = money(help_text="Pounds; a negative amount corrects an earlier entry (note required).")
     on = serializers.DateField(help_text="The day the money was pledged or received.")
-    authority = serializers.SlugRelatedField(
+    authority = KeyRelatedField(
         slug_field="schema_name",
         queryset=Authority.objects.all(),
         required=False,
