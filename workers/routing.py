@@ -23,6 +23,7 @@ TASK_ROUTES: dict[str, dict[str, str]] = {
     "reviews.sweep_all": {"queue": "sweeps"},
     "reviews.sweep_authority": {"queue": "sweeps"},
     "webhooks.sweep": {"queue": "sweeps"},
+    "accounts.purge_login_failures": {"queue": "sweeps"},
     # The outbox relays are the only senders of email.
     "consultations.relay_outbox": {"queue": "email"},
     "accounts.relay_emails": {"queue": "email"},

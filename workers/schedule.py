@@ -38,4 +38,9 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "consultations.retention_all",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Deletes failed sign-in records older than LOGIN_FAILURE_RETENTION_DAYS (public schema).
+    "accounts-login-failure-retention": {
+        "task": "accounts.purge_login_failures",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }

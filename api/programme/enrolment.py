@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from api.actor import actor_of
 from api.base import ProgrammeViewSet
 from api.errors import ErrorSerializer
+from api.fields import KeyRelatedField
 from backend.programme.models import Enrolment, EnrolmentStage, EnrolmentTransition, Workshop
 from backend.programme.selectors import enrolment_list, workshop_list
 from backend.programme.services import (
@@ -88,7 +89,7 @@ class EnrolmentInputSerializer(serializers.Serializer[Any]):
         allow_null=True,
         help_text="The workshop where the organisation joined (an id from /workshops).",
     )
-    authority = serializers.SlugRelatedField(
+    authority = KeyRelatedField(
         slug_field="schema_name",
         queryset=Authority.objects.all(),
         required=False,

@@ -17,9 +17,16 @@ from rest_framework.response import Response
 
 from api.actor import actor_of
 from api.base import ProgrammeAPIView, ProgrammeViewSet
+from api.disclosure import WithheldSerializer
+from api.fields import KeyRelatedField
 from api.renderers import CSVRenderer
 from backend.programme.models import FunderKind, FundingEntry, FundingEntryKind
-from backend.programme.selectors import FundingLine, funding_entry_list, funding_position
+from backend.programme.publication import (
+    PublishedFundingLine,
+    PublishedFundingPosition,
+    funding_position_published,
+)
+from backend.programme.selectors import funding_entry_list
 from backend.programme.services import funding_entry_record
 from tenants.models import Authority
 from tenants.roles import COORDINATORS
@@ -59,7 +66,7 @@ class FundingEntryInputSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=FundingEntryKind.choices)
     amount = money(help_text="Pounds; a negative amount corrects an earlier entry (note required).")
     on = serializers.DateField(help_text="The day the money was pledged or received.")
-    authority = serializers.SlugRelatedField(
+    authority = KeyRelatedField(
         slug_field="schema_name",
         queryset=Authority.objects.all(),
         required=False,
@@ -107,35 +114,52 @@ class FundingEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Prog
         return Response(FundingEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
-class FundingLineSerializer(serializers.Serializer[FundingLine]):
+PEOPLE_HELP = (
+    "People who responded to the costed consultations, rounded; null when withheld "
+    "(few people, or so that a withheld line cannot be recovered from the total)."
+)
+PER_PARTICIPANT_HELP = (
+    "Consultation costs over the published (rounded) participants; null when those are "
+    "withheld or zero."
+)
+WITHHELD_HELP = "Figure → why it is null (participants, cost_per_participant)."
+
+
+class FundingLineSerializer(serializers.Serializer[PublishedFundingLine]):
     authority = serializers.SerializerMethodField()
     funder_name = serializers.SerializerMethodField()
-    pledged = money()
-    received = money()
-    outstanding = money()
-    consultation_costs = money()
-    participants = serializers.IntegerField()
-    proposals_consulted = serializers.IntegerField()
+    pledged = money(source="line.pledged")
+    received = money(source="line.received")
+    outstanding = money(source="line.outstanding")
+    consultation_costs = money(source="line.consultation_costs")
+    participants = serializers.IntegerField(allow_null=True, help_text=PEOPLE_HELP)
+    cost_per_participant = money(allow_null=True, help_text=PER_PARTICIPANT_HELP)
+    proposals_consulted = serializers.IntegerField(source="line.proposals_consulted")
+    withheld = serializers.DictField(child=WithheldSerializer(), help_text=WITHHELD_HELP)
 
-    def get_authority(self, line: FundingLine) -> str | None:
-        return line.authority.schema_name if line.authority else None
+    def get_authority(self, published: PublishedFundingLine) -> str | None:
+        authority = published.line.authority
+        return authority.schema_name if authority else None
 
-    def get_funder_name(self, line: FundingLine) -> str:
+    def get_funder_name(self, published: PublishedFundingLine) -> str:
+        line = published.line
         return line.authority.name if line.authority else line.funder_name
 
 
-class FundingPositionSerializer(serializers.Serializer[Any]):
-    pledged = money()
-    received = money()
-    outstanding = money(help_text="Pledged but not yet received.")
+class FundingPositionSerializer(serializers.Serializer[PublishedFundingPosition]):
+    pledged = money(source="position.pledged")
+    received = money(source="position.received")
+    outstanding = money(source="position.outstanding", help_text="Pledged but not yet received.")
     consultation_costs = money(
-        help_text="Actual costs of every closed consultation in the programme."
+        source="position.consultation_costs",
+        help_text="Actual costs of every closed consultation in the programme.",
     )
-    balance = money(help_text="Received minus consultation costs.")
-    participants = serializers.IntegerField(help_text="People who responded, all consultations.")
-    proposals_consulted = serializers.IntegerField()
-    cost_per_participant = money(allow_null=True)
-    cost_per_proposal = money(allow_null=True)
+    balance = money(source="position.balance", help_text="Received minus consultation costs.")
+    participants = serializers.IntegerField(allow_null=True, help_text=PEOPLE_HELP)
+    proposals_consulted = serializers.IntegerField(source="position.proposals_consulted")
+    cost_per_participant = money(allow_null=True, help_text=PER_PARTICIPANT_HELP)
+    cost_per_proposal = money(source="position.cost_per_proposal", allow_null=True)
+    withheld = serializers.DictField(child=WithheldSerializer(), help_text=WITHHELD_HELP)
     lines = FundingLineSerializer(many=True)
 
 
@@ -143,11 +167,30 @@ class FundingPositionQuerySerializer(serializers.Serializer[Any]):
     on_or_before = serializers.DateField(required=False, help_text="The position on this day.")
 
 
+# Fixed, whichever figures a call withholds: the reason codes sit beside the figures.
+POSITION_CSV_COLUMNS = [
+    "authority",
+    "funder_name",
+    "pledged",
+    "received",
+    "outstanding",
+    "consultation_costs",
+    "participants",
+    "cost_per_participant",
+    "proposals_consulted",
+    "withheld.participants.code",
+    "withheld.cost_per_participant.code",
+]
+
+
 class FundingPositionView(ProgrammeAPIView):
     """The programme's funding position: money in and promised, consultation costs, balance,
-    cost per participant and per proposal, and one line per funder (CSV: the lines)."""
+    cost per participant and per proposal, and one line per funder (CSV: the lines).
+
+    People counts and costs per participant pass through disclosure control."""
 
     renderer_classes = RENDERERS
+    csv_columns = POSITION_CSV_COLUMNS
     read_roles = COORDINATORS
 
     @extend_schema(
@@ -156,7 +199,7 @@ class FundingPositionView(ProgrammeAPIView):
     def get(self, request: Request) -> Response:
         query = FundingPositionQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        position = funding_position(on_or_before=query.validated_data.get("on_or_before"))
+        position = funding_position_published(on_or_before=query.validated_data.get("on_or_before"))
         body = FundingPositionSerializer(position).data
         if request.accepted_renderer.format == "csv":
             return Response(body["lines"])

@@ -51,7 +51,11 @@ class FundingLine:
 
 @dataclass
 class FundingPosition:
-    """The programme's money: in, promised, spent on consultations, and what that bought."""
+    """The programme's money: in, promised, spent on consultations, and what that bought.
+
+    Exact figures: ``participants`` counts residents, so it (and anything per
+    participant) leaves only through ``backend.programme.publication``.
+    """
 
     pledged: Decimal
     received: Decimal
@@ -67,12 +71,6 @@ class FundingPosition:
     @property
     def balance(self) -> Decimal:
         return self.received - self.consultation_costs
-
-    @property
-    def cost_per_participant(self) -> Decimal | None:
-        if not self.participants:
-            return None
-        return (self.consultation_costs / self.participants).quantize(Decimal("0.01"))
 
     @property
     def cost_per_proposal(self) -> Decimal | None:

@@ -140,3 +140,21 @@ def test_dates_are_checked(coordinator):
     )
     assert response.status_code == 400
     assert "held_on" in response.json()["fields"]
+
+
+def test_a_null_character_in_an_authority_slug_is_a_400_not_a_500(coordinator):
+    """Schemathesis found PATCH /enrolments/{id} answering 500: PostgreSQL refuses to
+    compare text holding NUL."""
+    enrolment = _enrol(coordinator)
+    patched = coordinator.patch(
+        f"/api/v1/enrolments/{enrolment['id']}", {"authority": "de\x00mo"}, format="json"
+    )
+    assert patched.status_code == 400
+    assert "authority" in patched.json()["fields"]
+    created = coordinator.post(
+        "/api/v1/enrolments",
+        {"organisation_name": "Eastvale", "kind": "district", "authority": "\x00"},
+        format="json",
+    )
+    assert created.status_code == 400
+    assert Enrolment.objects.count() == 1

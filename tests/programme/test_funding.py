@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from backend.consultations.services import (
     consultation_update,
 )
 from backend.programme.models import ConsultationCost, FundingEntry
+from backend.programme.services import consultation_cost_record
 from tenants.context import authority_context
 from tenants.roles import Role
 from tests.consultations.factories import make_consultation, make_participant, respond
@@ -80,15 +82,65 @@ def test_the_position_adds_up_the_ledger_and_the_costs(coordinator, authority_a,
     assert position["outstanding"] == "450.00"
     assert position["consultation_costs"] == "500.00"
     assert position["balance"] == "2050.00"
-    assert position["participants"] == 5
     assert position["proposals_consulted"] == 2
-    assert position["cost_per_participant"] == "100.00"
     assert position["cost_per_proposal"] == "250.00"
+    # 4 and 1 people responded: residents' counts that small never leave an authority.
+    assert position["participants"] is None
+    assert position["withheld"]["participants"]["code"] == "small_count"
+    assert position["cost_per_participant"] is None
+    assert position["withheld"]["cost_per_participant"]["code"] == "derived_from_withheld"
     lines = {line["funder_name"]: line for line in position["lines"]}
     assert lines["Alpha District Council"]["received"] == "550.00"
     assert lines["Alpha District Council"]["consultation_costs"] == "400.00"
     assert lines["Beta County Council"]["pledged"] == "0.00"
     assert lines["Nuffield-style Trust"]["authority"] is None
+    assert lines["Alpha District Council"]["participants"] is None
+    assert lines["Alpha District Council"]["cost_per_participant"] is None
+    assert lines["Nuffield-style Trust"]["participants"] == 0
+    assert lines["Nuffield-style Trust"]["withheld"] == {}
+
+
+def _costed(authority, *, participants: int, cost: str, consultation_id: int = 1):
+    """The programme's copy of a closed consultation (what the close event writes)."""
+    consultation_cost_record(
+        authority_id=authority.pk,
+        consultation_id=consultation_id,
+        proposal_id=consultation_id,
+        closed_on=date(2026, 6, 1),
+        cost=Decimal(cost),
+        participants=participants,
+    )
+
+
+def test_large_counts_are_rounded_and_cost_per_participant_divides_by_the_rounded_count(
+    coordinator, authority_a, authority_b
+):
+    _costed(authority_a, participants=23, cost="2300.00")
+    _costed(authority_b, participants=41, cost="820.00")
+    position = coordinator.get("/api/v1/funding/position").json()
+    lines = {line["authority"]: line for line in position["lines"]}
+    assert (lines["alpha"]["participants"], lines["alpha"]["cost_per_participant"]) == (
+        25,
+        "92.00",
+    )
+    assert (lines["beta"]["participants"], lines["beta"]["cost_per_participant"]) == (40, "20.50")
+    assert lines["alpha"]["consultation_costs"] == "2300.00"  # money is not rounded
+    assert (position["participants"], position["cost_per_participant"]) == (65, "48.00")
+    assert position["withheld"] == {}
+
+
+def test_a_small_line_takes_another_line_with_it_so_the_total_cannot_give_it_back(
+    coordinator, authority_a, authority_b
+):
+    _costed(authority_a, participants=3, cost="600.00")
+    _costed(authority_b, participants=40, cost="800.00")
+    position = coordinator.get("/api/v1/funding/position").json()
+    lines = {line["authority"]: line for line in position["lines"]}
+    assert lines["alpha"]["withheld"]["participants"]["code"] == "small_count"
+    assert lines["beta"]["participants"] is None
+    assert lines["beta"]["withheld"]["participants"]["code"] == "secondary"
+    assert lines["beta"]["withheld"]["cost_per_participant"]["code"] == "derived_from_withheld"
+    assert position["participants"] == 45  # 43 rounded: neither line can be solved from it
 
 
 def test_the_position_on_a_past_day_leaves_out_what_came_later(coordinator):
@@ -117,6 +169,8 @@ def test_the_position_on_a_past_day_leaves_out_what_came_later(coordinator):
         ),
         ({"kind": "gift", "amount": "5", "on": "2026-01-01", "funder_name": "X"}, "kind"),
         ({"kind": "pledge", "amount": "5", "on": "2026-01-01", "authority": "nope"}, "authority"),
+        # A NUL in the slug was a 500 (PostgreSQL refuses to compare it); schemathesis.
+        ({"kind": "pledge", "amount": "5", "on": "2026-01-01", "authority": "al\x00"}, "authority"),
         ({"kind": "pledge", "amount": "1e20", "on": "2026-01-01", "funder_name": "X"}, "amount"),
     ],
 )
@@ -143,6 +197,23 @@ def test_the_ledger_and_the_position_download_as_csv(coordinator):
     lines = coordinator.get("/api/v1/funding/position", HTTP_ACCEPT="text/csv")
     rows = list(csv.DictReader(io.StringIO(lines.content.decode("utf-8-sig"))))
     assert [row["funder_name"] for row in rows] == ['\'=HYPERLINK("http://x")']
+
+
+def test_the_position_csv_withholds_what_the_json_withholds_and_says_why(
+    coordinator, authority_a, authority_b
+):
+    _costed(authority_a, participants=2, cost="500.00")
+    _costed(authority_b, participants=30, cost="900.00")
+    response = coordinator.get("/api/v1/funding/position?format=csv&bom=0")
+    reader = csv.DictReader(io.StringIO(response.content.decode("utf-8")))
+    assert reader.fieldnames is not None
+    assert "withheld.participants.code" in reader.fieldnames
+    rows = {row["authority"]: row for row in reader}
+    assert rows["alpha"]["participants"] == ""
+    assert rows["alpha"]["cost_per_participant"] == ""
+    assert rows["alpha"]["withheld.participants.code"] == "small_count"
+    assert rows["alpha"]["withheld.cost_per_participant.code"] == "derived_from_withheld"
+    assert rows["beta"]["withheld.participants.code"] == "secondary"
 
 
 def test_the_ledger_is_append_only(coordinator):

@@ -10,6 +10,7 @@ from backend.reviews.models import BenefitReview
 from backend.reviews.services import reviews_sweep
 from tenants.context import authority_context
 from tenants.roles import Role
+from tests.api.spec_conformance import schema_errors
 from tests.proposals.factories import make_decision
 
 
@@ -78,3 +79,12 @@ def test_viewers_cannot_record(authority_a, officer, make_member):
     assert response.status_code == 403
     with authority_context(authority_a):
         assert BenefitReview.objects.get(pk=review.pk).status == "scheduled"
+
+
+def test_a_review_not_yet_recorded_matches_the_spec(authority_a, officer):
+    """Schemathesis found a scheduled review answering "" where the spec allowed only the
+    choices of benefits_realised and recommendation: unrecorded, they are null."""
+    review = _review(authority_a, officer)
+    body = officer.client(authority_a).get(f"/api/v1/reviews/{review.pk}").json()
+    assert body["benefits_realised"] is None and body["recommendation"] is None
+    assert schema_errors("authority", "BenefitReview", body) == []

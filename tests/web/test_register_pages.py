@@ -11,6 +11,11 @@ from django.test import Client
 from tenants.context import authority_context
 from tenants.roles import Role
 from tests.conftest import host_of
+from tests.disclosure.scenarios import (
+    assessed_proposal,
+    decided_and_published,
+    held_consultation,
+)
 from tests.proposals.factories import make_decision
 
 SECRET_NOTES = "internal-notes-never-public-5d1e"
@@ -103,3 +108,47 @@ def test_an_unknown_entry_is_a_404_page(authority_a):
         "/register/00000000-0000-0000-0000-000000000001/"
     )
     assert response.status_code == 404 and "Page not found" in _text(response)
+
+
+def _acceptability_rows(response) -> dict[str, str]:
+    """The register entry's acceptability table: row header → cell."""
+    html = response.content.decode()
+    rows = re.findall(
+        r'<th scope="row" class="govuk-table__header">([^<]*)</th>'
+        r'<td class="govuk-table__cell govuk-table__cell--numeric">([^<]*)</td>',
+        html,
+    )
+    return {unescape(header).strip(): unescape(cell).strip() for header, cell in rows}
+
+
+def test_an_entry_with_a_few_answers_in_one_category_shows_the_combined_categories(
+    authority_a, make_member, anonymous
+):
+    """Three people found it very acceptable: too few to show apart, so the page shows
+    'Acceptable or very acceptable' and the other two combined categories, with shares."""
+    officer = make_member(authority_a, Role.OFFICER).user
+    reviewer = make_member(authority_a, Role.ADMIN).user
+    answers = (
+        [{"acceptability": 1}] * 9  # very unacceptable
+        + [{"acceptability": 4}] * 10  # acceptable
+        + [{"acceptability": 5}] * 3  # very acceptable: small on its own
+    )
+    with authority_context(authority_a):
+        proposal = assessed_proposal(authority_a, officer, reviewer)
+        held_consultation(proposal, invited=25, answers=answers)
+        decided_and_published(authority_a, proposal, officer)
+
+    entry = anonymous(authority_a).get("/api/v1/public/register").json()["results"][0]
+    (published,) = entry["consultation_summary"]["consultations"]
+    assert published["acceptability_combined"] is True
+    response = Client(HTTP_HOST=host_of(authority_a)).get(f"/register/{entry['id']}/")
+    assert response.status_code == 200
+
+    rows = _acceptability_rows(response)
+    # 22 answered (published as 20): 9 → 10 is 50%, 13 → 15 is 75%, nobody neutral.
+    assert rows["Unacceptable or very unacceptable"] == "50%"
+    assert rows["Acceptable or very acceptable"] == "75%"
+    assert rows["Neither acceptable nor unacceptable"] == "0%"
+    # The five-point labels, which would claim figures nobody published, are not shown.
+    for fine in ("Very acceptable", "Acceptable", "Unacceptable", "Very unacceptable"):
+        assert fine not in rows
