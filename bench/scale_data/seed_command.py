@@ -10,22 +10,27 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, connections
 from django.utils import timezone
 
-from backend.benchmarks.scale.seeding import (
+from bench.scale_data.seeding import (
     SLUG_PREFIX,
     AuthorityReport,
     AuthoritySpec,
     already_seeded,
-    authority_seed,
+    authorities_seed,
     authority_specs,
     catalogue,
     users_create,
 )
+from tenants.provisioning.template import template_ensure
 
 _JOB: dict[str, Any] = {}
 
 
-def _seed_one(spec: AuthoritySpec) -> AuthorityReport:
-    return authority_seed(spec, proposals=_JOB["proposals"], now=_JOB["now"])
+# Authorities provisioned per transaction (see tenants.services.BULK_ONBOARD_BATCH).
+CHUNK = 5
+
+
+def _seed_chunk(specs: list[AuthoritySpec]) -> list[AuthorityReport]:
+    return authorities_seed(specs, proposals=_JOB["proposals"], now=_JOB["now"])
 
 
 class Command(BaseCommand):
@@ -65,6 +70,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         users_create(specs)
         catalogue()
+        template_ensure()  # once, before the workers fork
         self.stdout.write(
             f"{2 * len(specs)} users created in {time.monotonic() - started:.1f}s; seeding "
             f"{len(specs)} authorities x {options['proposals']} proposals "
@@ -95,11 +101,13 @@ class Command(BaseCommand):
         )
 
     def _reports(self, specs: list[AuthoritySpec], workers: int) -> Any:
+        chunks = [specs[n : n + CHUNK] for n in range(0, len(specs), CHUNK)]
         if workers == 1:
-            for spec in specs:
-                yield _seed_one(spec)
+            for chunk in chunks:
+                yield from _seed_chunk(chunk)
             return
         # Each forked worker opens its own database connection on first use.
         connections.close_all()
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap_unordered(_seed_one, specs)
+            for reports in pool.imap_unordered(_seed_chunk, chunks):
+                yield from reports

@@ -20,13 +20,6 @@ from django.db import models
 
 from backend.assessments.models import Assessment, AssessmentStatus
 from backend.assessments.services import assessment_verdicts_compute
-from backend.benchmarks.scale.consulting import (
-    DEFAULT_SHAPE,
-    METHOD_SHAPE,
-    ConsultationPlan,
-    consultation_plan,
-    scale_answer,
-)
 from backend.consultations.models import (
     ConsultationStatus,
 )
@@ -51,6 +44,13 @@ from backend.proposals.models import (
     ProposalTransition,
     Risk,
     ServiceArea,
+)
+from bench.scale_data.consulting import (
+    DEFAULT_SHAPE,
+    METHOD_SHAPE,
+    ConsultationPlan,
+    consultation_plan,
+    scale_answer,
 )
 
 HISTORY_DAYS = 730
