@@ -69,11 +69,15 @@ def _rss_kib(pid: int) -> int:
 
 
 def _gunicorn_worker_memory(known_host: str) -> tuple[int, int]:
-    """A one-worker gunicorn's worker RSS (KiB) after warm-up and after the unknown hosts."""
+    """A one-worker gunicorn's worker RSS (KiB) after warm-up and after the unknown hosts.
+
+    Worker recycling (``max_requests``, which would also bound memory) is off, so one
+    worker process serves every request.
+    """
     port = int(os.environ.get("PORT", "8126"))
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
-         "--bind", f"127.0.0.1:{port}", "backend.wsgi:application"],
+         "--bind", f"127.0.0.1:{port}", "--max-requests", "0", "backend.wsgi:application"],
         env={**os.environ, "GUNICORN_WORKERS": "1"},
         start_new_session=True,
     )  # fmt: skip
@@ -84,8 +88,9 @@ def _gunicorn_worker_memory(known_host: str) -> tuple[int, int]:
                 break
             except OSError:
                 time.sleep(0.2)
-        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-        worker = int(children[0])
+        import psutil
+
+        worker = psutil.Process(server.pid).children()[0].pid
         for n in range(200):  # warm-up: known and unknown hosts
             _get(port, known_host if n % 2 else f"warm-{n}.localhost")
         before = _rss_kib(worker)
