@@ -59,31 +59,43 @@ def drop_authority(slug: str) -> None:
         authority_drop_schema(authority=authority)
 
 
-def bulk_authorities(count: int, *, prefix: str = "scale") -> list[str]:
+def bulk_authorities(count: int, *, prefix: str = "scale", workers: int = 2) -> list[str]:
     """Grow the programme to ``count`` active authorities named ``<prefix>-NNNN``.
 
-    Each is a checked clone of the template with its authority and domain rows;
-    no admin users, whose password hashing would dominate the time.
+    Through the bulk onboarding service (checked clones of the template, five per
+    transaction, with their authority and domain rows), split over ``workers``
+    processes; no admin users, whose password hashing would dominate the time.
     """
-    from django.db import transaction
-
-    from tenants.models import Authority, Domain
-    from tenants.provisioning.template import schema_clone_from_template
-    from tenants.services import authority_host
+    from tenants.models import Authority
 
     existing = set(Authority.objects.values_list("schema_name", flat=True))
     slugs = [f"{prefix}-{n:04d}" for n in range(1, count + 1)]
-    for slug in slugs:
-        if slug in existing:
-            continue
-        with transaction.atomic():
-            schema_clone_from_template(schema_name=slug)
-            authority = Authority.objects.create(
-                schema_name=slug, name=f"Scale Council {slug[-4:]}", kind="district",
-                status="active",
-            )  # fmt: skip
-            Domain.objects.create(domain=authority_host(slug), tenant=authority, is_primary=True)
+    missing = [slug for slug in slugs if slug not in existing]
+    if len(missing) < 20 or workers == 1:
+        _onboard_slugs(missing)
+        return slugs
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # each forked process opens its own connection
+    shares = [missing[n::workers] for n in range(workers)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pool.map(_onboard_slugs, shares)
     return slugs
+
+
+def _onboard_slugs(slugs: list[str]) -> None:
+    from tenants.services import NewAuthority, authorities_onboard_bulk
+
+    authorities_onboard_bulk(
+        authorities=[
+            NewAuthority(
+                slug=slug, name=f"Scale Council {slug[-4:]}", kind="district", status="active"
+            )
+            for slug in slugs
+        ]
+    )
 
 
 def member_with_token(authority: Any, role: str = "officer") -> tuple[Any, str]:

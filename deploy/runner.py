@@ -366,6 +366,10 @@ def main(argv: list[str]) -> int:
     if command == "bench":
         if rest and rest[0].endswith(".py"):
             with services(throwaway=False) as env:
+                # A script in bench/ imports its siblings as ``bench.*``.
+                env["PYTHONPATH"] = os.pathsep.join(
+                    filter(None, [str(ROOT), env.get("PYTHONPATH")])
+                )
                 return subprocess.run([sys.executable, *rest], env=env).returncode
         with services(throwaway=True) as env:
             return subprocess.run([sys.executable, "-m", "bench", *rest], env=env).returncode

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,7 +17,10 @@ from backend.consultations.tokens import new_feed_secret
 from backend.core.errors import Conflict
 from backend.core.transitions import TransitionTable
 from tenants.models import Authority, AuthorityStatus, Domain, Membership
-from tenants.provisioning.template import schema_clone_from_template
+from tenants.provisioning.template import (
+    schema_clone_from_template,
+    schemas_clone_from_template,
+)
 from tenants.roles import AUTHORITY_ROLES, PROGRAMME_ROLES, Role
 from tenants.slugs import slug_problems
 
@@ -128,6 +132,91 @@ def authority_onboard(
         admin_invited=invited,
         seconds=time.monotonic() - started,
     )
+
+
+@dataclass(frozen=True)
+class NewAuthority:
+    """One authority of a bulk onboarding: the fields ``authority_onboard`` takes, no admin."""
+
+    slug: str
+    name: str
+    kind: str
+    nation: str = "england"
+    gss_code: str = ""
+    population: int | None = None
+    consents_to_be_named: bool = False
+    status: str = AuthorityStatus.INVITED
+
+
+# Schemas per transaction: each clone holds about 170 new relations' locks until commit,
+# and PostgreSQL's shared lock table has room for max_locks_per_transaction (64) per
+# connection; five clones stay well inside it with other sessions running.
+BULK_ONBOARD_BATCH = 5
+
+
+def authorities_onboard_bulk(
+    *,
+    authorities: Sequence[NewAuthority],
+    batch_size: int = BULK_ONBOARD_BATCH,
+    progress: Callable[[int], None] | None = None,
+) -> list[Authority]:
+    """Onboard many authorities: schemas cloned in batches, rows written with their batch.
+
+    Every slug is checked before anything is created (the slug rules, unique in the
+    list, not already taken). Each batch is one transaction: its schemas (cloned from
+    the template and checked, tenants.provisioning), then its authority and domain
+    rows, so a failed or refused batch leaves neither schemas nor rows; earlier
+    batches stay (``progress`` is called with the count done after each). No admin
+    is invited: members are granted separately (``membership_grant``).
+    """
+    problems: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for new in authorities:
+        found = slug_problems(new.slug)
+        if new.slug in seen:
+            found.append(f"The slug '{new.slug}' appears twice in this onboarding.")
+        seen.add(new.slug)
+        if found:
+            problems[new.slug] = found
+    for taken in Authority.objects.filter(schema_name__in=seen).values_list(
+        "schema_name", flat=True
+    ):
+        problems.setdefault(taken, []).append(f"The slug '{taken}' is already used.")
+    rows = [
+        Authority(
+            schema_name=new.slug,
+            name=new.name,
+            kind=new.kind,
+            nation=new.nation,
+            gss_code=new.gss_code,
+            population=new.population,
+            consents_to_be_named=new.consents_to_be_named,
+            status=new.status,
+        )
+        for new in authorities
+    ]
+    for row in rows:
+        try:
+            row.full_clean(validate_unique=False)
+        except ValidationError as error:
+            problems.setdefault(row.schema_name, []).extend(error.messages)
+    if problems:
+        raise ValidationError(
+            {"slug": [f"{slug}: {p}" for slug, ps in problems.items() for p in ps]}
+        )
+
+    for start in range(0, len(rows), batch_size):
+        batch = rows[start : start + batch_size]
+        with transaction.atomic():
+            schemas_clone_from_template(schema_names=[row.schema_name for row in batch])
+            Authority.objects.bulk_create(batch)
+            Domain.objects.bulk_create(
+                Domain(domain=authority_host(row.schema_name), tenant=row, is_primary=True)
+                for row in batch
+            )
+        if progress is not None:
+            progress(start + len(batch))
+    return rows
 
 
 @transaction.atomic

@@ -81,7 +81,8 @@ def fetch(cursor: CursorWrapper, sql: str, params: list[Any]) -> list[tuple[Any,
     return [tuple(row) for row in cursor.fetchall()]
 
 
-# Each query takes the schema's namespace oid as its only parameter (repeated as needed).
+# Each query takes the schema's namespace oid as its only parameter. Each ends with its
+# ORDER BY clause alone, which fidelity.py strips to use the rest as a subquery.
 
 TABLES = """
 SELECT c.relname, c.relkind, c.relpersistence
@@ -91,7 +92,11 @@ ORDER BY c.relname
 """
 
 COLUMNS = """
-SELECT c.relname, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
+SELECT c.relname,
+       (SELECT count(*) FROM pg_attribute b
+        WHERE b.attrelid = a.attrelid AND b.attnum > 0 AND b.attnum <= a.attnum
+          AND NOT b.attisdropped) AS position,
+       a.attname, format_type(a.atttypid, a.atttypmod),
        a.attnotnull, pg_get_expr(d.adbin, d.adrelid, true), a.attidentity, a.attgenerated,
        CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
        nn.conname

@@ -38,3 +38,16 @@ def test_unknown_hosts_cannot_grow_the_host_cache_without_bound(db, anonymous, s
         assert len(small) == 5
     finally:
         routing._cache = original
+
+
+def test_ten_thousand_unknown_hosts_leave_the_host_cache_at_its_size(db):
+    bounded: TTLCache = TTLCache(seconds=60, size=100)
+    original, routing._cache = routing._cache, bounded
+    try:
+        for n in range(10_000):
+            assert routing.authority_for_host(f"probe{n}.localhost") is None
+        assert len(bounded) == 100
+        assert bounded.get("probe9999.localhost") == (True, None)  # the newest are kept
+        assert bounded.get("probe0.localhost") == (False, None)
+    finally:
+        routing._cache = original

@@ -33,6 +33,9 @@ METHOD_SHAPE: dict[str, tuple[tuple[int, int], tuple[float, float], tuple[int, i
     "drop_in": ((10, 60), (0.3, 0.7), (5 * 24, 10 * 24)),
 }
 DEFAULT_SHAPE = ((10, 40), (0.4, 0.8), (3, 48))
+# Django rebuilds ``Choices.values`` on every access; drawn for millions of participants.
+AGE_BANDS, GENDERS = AgeBand.values, Gender.values
+ETHNICITIES, DISABILITIES = Ethnicity.values, Disability.values
 
 
 @dataclass
@@ -124,10 +127,10 @@ def consultation_plan(
         answered_until = min(ends, now)
         for number in range(spec["invited"]):
             person: dict[str, Any] = {
-                "age_band": rng.choice(AgeBand.values),
-                "gender": rng.choice(Gender.values),
-                "ethnicity": rng.choice(Ethnicity.values),
-                "disability": rng.choice(Disability.values),
+                "age_band": rng.choice(AGE_BANDS),
+                "gender": rng.choice(GENDERS),
+                "ethnicity": rng.choice(ETHNICITIES),
+                "disability": rng.choice(DISABILITIES),
                 "created_at": spec["created"] + (starts - spec["created"]) * rng.random(),
                 "erased_at": erase_at,
                 "number": number,

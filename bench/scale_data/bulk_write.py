@@ -1,4 +1,9 @@
-"""Write one authority's planned rows in bulk, in dependency order, in its schema."""
+"""Write one authority's planned rows with COPY, in dependency order, in its schema.
+
+Ids of rows that others refer to (proposals, assessments, consultations,
+participants) are drawn from their sequences first, then every table is
+streamed with COPY (bench/scale_data/copy_rows.py); audit triggers fire as on INSERT.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,6 @@ from zoneinfo import ZoneInfo
 from django.db import models
 
 from backend.assessments.models import Answer, Assessment, AssessmentContributor, Contribution
-from backend.benchmarks.scale.lifecycle import Plan
 from backend.consultations.models import (
     Consultation,
     ConsultationResult,
@@ -27,6 +31,8 @@ from backend.proposals.models import (
     ReferenceCounter,
     Risk,
 )
+from bench.scale_data.copy_rows import copy_instances
+from bench.scale_data.lifecycle import Plan
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -56,7 +62,6 @@ def explicit_timestamps() -> Iterator[None]:
 def plan_write(plan: Plan) -> Counter[str]:
     """Insert the plan in dependency order (ids come back from each insert); count the rows."""
     written: Counter[str] = Counter()
-    batch = 2000
     # References follow creation order within each (London) year, as the counter would.
     order = sorted(range(len(plan.proposals)), key=lambda i: plan.proposals[i].created_at)
     counters: Counter[int] = Counter()
@@ -65,9 +70,10 @@ def plan_write(plan: Plan) -> Counter[str]:
         year = proposal.created_at.astimezone(LONDON).year
         counters[year] += 1
         proposal.reference = f"DSP-{year}-{counters[year]:04d}"
-    Proposal.objects.bulk_create(plan.proposals, batch_size=batch)
-    ReferenceCounter.objects.bulk_create(
-        [ReferenceCounter(year=year, last_number=n) for year, n in counters.items()]
+    copy_instances(Proposal, plan.proposals, with_ids=True)
+    copy_instances(
+        ReferenceCounter,
+        [ReferenceCounter(year=year, last_number=n) for year, n in counters.items()],
     )
     ids = [p.pk for p in plan.proposals]
     written["proposals"] += len(ids)
@@ -77,16 +83,16 @@ def plan_write(plan: Plan) -> Counter[str]:
         child.proposal_id = ids[i]  # type: ignore[attr-defined]  # DataCategory, Partner, Risk
         children[type(child)].append(child)
     for model, rows in children.items():
-        model._default_manager.bulk_create(rows, batch_size=batch)
+        copy_instances(model, rows)
         written["proposal_children"] += len(rows)
     for i, transition in plan.transitions:
         transition.proposal_id = ids[i]
-    ProposalTransition.objects.bulk_create([t for _, t in plan.transitions], batch_size=batch)
+    copy_instances(ProposalTransition, [t for _, t in plan.transitions])
     written["transitions"] += len(plan.transitions)
 
     for i, assessment, _ in plan.assessments:
         assessment.proposal_id = ids[i]
-    Assessment.objects.bulk_create([a for _, a, _ in plan.assessments], batch_size=batch)
+    copy_instances(Assessment, [a for _, a, _ in plan.assessments], with_ids=True)
     answers = [
         Answer(
             assessment_id=assessment.pk,
@@ -99,7 +105,7 @@ def plan_write(plan: Plan) -> Counter[str]:
         for _, assessment, values in plan.assessments
         for key, value in values.items()
     ]
-    Answer.objects.bulk_create(answers, batch_size=batch)
+    copy_instances(Answer, answers)
     # Who contributed, as the services record it (the reviewer is someone else).
     contributors = [
         AssessmentContributor(
@@ -116,13 +122,13 @@ def plan_write(plan: Plan) -> Counter[str]:
         )
         if at is not None
     ]
-    AssessmentContributor.objects.bulk_create(contributors, batch_size=batch)
+    copy_instances(AssessmentContributor, contributors)
     written["assessments"] += len(plan.assessments)
     written["answers"] += len(answers)
 
     for item in plan.consultations:
         item.consultation.proposal_id = ids[item.proposal_index]
-    Consultation.objects.bulk_create([c.consultation for c in plan.consultations], batch_size=batch)
+    copy_instances(Consultation, [c.consultation for c in plan.consultations], with_ids=True)
     participants: list[Participant] = []
     for item in plan.consultations:
         for person in item.people:
@@ -143,7 +149,7 @@ def plan_write(plan: Plan) -> Counter[str]:
                     created_at=person["created_at"],
                 )
             )
-    Participant.objects.bulk_create(participants, batch_size=batch)
+    copy_instances(Participant, participants, with_ids=True)
     written["participants"] += len(participants)
     responses: list[Response] = []
     offset = 0
@@ -161,7 +167,7 @@ def plan_write(plan: Plan) -> Counter[str]:
                 )
             )
         offset += len(item.people)
-    Response.objects.bulk_create(responses, batch_size=batch)
+    copy_instances(Response, responses)
     written["responses"] += len(responses)
     results = [
         ConsultationResult(
@@ -179,12 +185,12 @@ def plan_write(plan: Plan) -> Counter[str]:
         for item in plan.consultations
         if item.result is not None
     ]
-    ConsultationResult.objects.bulk_create(results, batch_size=batch)
+    copy_instances(ConsultationResult, results)
     written["consultations"] += len(plan.consultations)
 
     for i, decision in plan.decisions:
         decision.proposal_id = ids[i]
-    Decision.objects.bulk_create([d for _, d in plan.decisions], batch_size=batch)
+    copy_instances(Decision, [d for _, d in plan.decisions])
     written["decisions"] += len(plan.decisions)
 
     return written

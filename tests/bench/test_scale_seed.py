@@ -12,13 +12,15 @@ from backend.assessments.models import Assessment, AssessmentStatus
 from backend.decisions.models import Decision
 from backend.proposals import prerequisites
 from backend.proposals.models import Proposal, ProposalStatus, ProposalTransition
+from bench.scale_data.measure_command import Command as MeasureScale
+from bench.scale_data.seed_command import Command as SeedScale
 from tenants.context import authority_context
 from tenants.models import Authority
 
 
 def _seed(capsys: pytest.CaptureFixture[str], authorities: int, proposals: int) -> str:
     call_command(
-        "seed_scale",
+        SeedScale(),
         authorities=authorities,
         proposals=proposals,
         workers=1,
@@ -32,7 +34,7 @@ def test_seed_then_measure_prints_figures_and_direct_agrees_with_rollups(db, cap
     assert re.search(r"Seeded 2 authorities x 6 proposals in [\d.]+s", out)
     assert "provision" in out and "insert" in out
 
-    call_command("measure_benchmarks", requests=3, warm_up=1, direct_repeat=1)
+    call_command(MeasureScale(), requests=3, warm_up=1, direct_repeat=1)
     out = capsys.readouterr().out
     assert re.search(r"\(a\) Full recompute: \d+ authorities, \d+ slices in [\d.]+s", out)
     for label in ("programme table (all time)", "one authority vs programme", "time series"):

@@ -20,13 +20,6 @@ from django.db import models
 
 from backend.assessments.models import Assessment, AssessmentStatus
 from backend.assessments.services import assessment_verdicts_compute
-from backend.benchmarks.scale.consulting import (
-    DEFAULT_SHAPE,
-    METHOD_SHAPE,
-    ConsultationPlan,
-    consultation_plan,
-    scale_answer,
-)
 from backend.consultations.models import (
     ConsultationStatus,
 )
@@ -52,8 +45,19 @@ from backend.proposals.models import (
     Risk,
     ServiceArea,
 )
+from bench.scale_data.consulting import (
+    DEFAULT_SHAPE,
+    METHOD_SHAPE,
+    ConsultationPlan,
+    consultation_plan,
+    scale_answer,
+)
 
 HISTORY_DAYS = 730
+# Django rebuilds ``Choices.values`` on every access; read once.
+CHOICES = {
+    kind: kind.values for kind in (LegalGateway, Direction, Frequency, PartnerType, PartnerRole)
+}
 METHODOLOGY_LABEL = "1.0"
 P = ProposalStatus
 C = ConsultationStatus
@@ -238,9 +242,9 @@ def plan_proposal(
             service_areas=areas,
             data_subjects_description="Residents known to the services concerned.",
             data_subjects_estimated_count=rng.randint(50, 20_000),
-            legal_gateway=rng.choice(LegalGateway.values),
-            direction=rng.choice(Direction.values),
-            frequency=rng.choice(Frequency.values),
+            legal_gateway=rng.choice(CHOICES[LegalGateway]),
+            direction=rng.choice(CHOICES[Direction]),
+            frequency=rng.choice(CHOICES[Frequency]),
             retention_period="Two years after the case closes.",
             estimated_cost=Decimal(rng.randint(1, 80) * 500),
             owner_id=admin_id,
@@ -270,8 +274,8 @@ def plan_proposal(
             index,
             Partner(
                 name=f"Partner {rng.randint(1, 40)}",
-                organisation_type=rng.choice(PartnerType.values),
-                role=rng.choice(PartnerRole.values),
+                organisation_type=rng.choice(CHOICES[PartnerType]),
+                role=rng.choice(CHOICES[PartnerRole]),
             ),
         )
     )

@@ -10,15 +10,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from backend.benchmarks.privacy import Viewer
-from backend.benchmarks.scale.direct import (
+from backend.benchmarks.selectors import benchmark_table, rollup_rows
+from backend.benchmarks.services import benchmark_rollup_refresh
+from bench.scale_data.direct import (
     DIRECT_FIGURES,
     compared_schemas,
     direct_table_loop,
     direct_table_union,
 )
-from backend.benchmarks.scale.latency import endpoints, measure
-from backend.benchmarks.selectors import benchmark_table, rollup_rows
-from backend.benchmarks.services import benchmark_rollup_refresh
+from bench.scale_data.latency import endpoints, measure
 from tenants.models import Authority, AuthorityStatus
 
 T = TypeVar("T")
@@ -66,7 +66,7 @@ class Command(BaseCommand):
             Authority.objects.exclude(status=AuthorityStatus.WITHDRAWN).order_by("pk")
         )
         if not authorities:
-            raise CommandError("No authorities: run seed_scale first.")
+            raise CommandError("No authorities: run bench/seed_scale.py first.")
         count = len(authorities)
         self.stdout.write(f"Measuring on {count} authorities.\n")
 

@@ -1,10 +1,12 @@
 """Build a synthetic programme at scale: many authorities, each with two years of work.
 
-Authorities are provisioned with the normal onboarding service (real schemas,
-real migrations, triggers and all). Their working data is then generated in
-Python and written with ``bulk_create`` in one transaction per authority,
-bypassing the services for speed but producing the rows the services would
-have produced: references from the per-year counter, one transition row per
+Authorities are provisioned a few at a time with the bulk onboarding service
+(``authorities_onboard_bulk``: schemas cloned from the migrated template and
+checked against it, triggers and all, with their authority and domain rows),
+then their memberships and methodology adoption in bulk. Their working data
+is generated in Python and streamed with COPY in one transaction per
+authority, bypassing the services for speed but producing the rows the
+services would have produced: references from the per-year counter, one transition row per
 lifecycle move with matching ``submitted_at`` / ``decided_at`` /
 ``withdrawn_at``, verdicts computed by ``backend.methodology.scoring`` over
 stored answers to methodology 1.0, and consultation results computed by
@@ -25,18 +27,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 
 from backend.accounts.models import User
-from backend.benchmarks.scale.bulk_write import SEEDED_TABLES, explicit_timestamps, plan_write
-from backend.benchmarks.scale.lifecycle import HISTORY_DAYS, Plan, catalogue, plan_proposal
 from backend.methodology.models import (
     MethodologyAdoption,
 )
-from tenants.context import authority_context, use_public_schema
+from bench.scale_data.bulk_write import SEEDED_TABLES, explicit_timestamps, plan_write
+from bench.scale_data.lifecycle import HISTORY_DAYS, Plan, catalogue, plan_proposal
+from tenants.context import authority_context
 from tenants.models import Authority, AuthorityKind, AuthorityStatus, Membership, Nation
 from tenants.roles import Role
-from tenants.services import authority_onboard
+from tenants.services import NewAuthority, authorities_onboard_bulk
 
 SLUG_PREFIX = "scale-"
 
@@ -162,60 +164,70 @@ def users_create(specs: list[AuthoritySpec]) -> None:
     User.objects.bulk_create(users, batch_size=2000, ignore_conflicts=True)
 
 
-# Cached per process (a forked worker loads them once).
-
-
-def authority_provision(spec: AuthoritySpec, *, joined: datetime) -> Authority:
-    """Onboard with the normal service (schema, domain, admin), then the officer and adoption."""
-    for attempt in range(1, 6):
-        try:
-            result = authority_onboard(
+def authorities_provision(specs: list[AuthoritySpec], *, joined: datetime) -> dict[str, Authority]:
+    """Onboard ``specs`` through the bulk onboarding service (checked clones of the template
+    with their authority and domain rows, in one transaction), then write the rows
+    ``authority_onboard`` and the programme would add: the admin's and the officer's
+    memberships and the methodology 1.0 adoption. Users exist already (``users_create``),
+    so nobody is invited, as with ``authority_onboard`` for an existing user."""
+    authorities = authorities_onboard_bulk(
+        authorities=[
+            NewAuthority(
                 slug=spec.slug,
                 name=spec.name,
                 kind=spec.kind,
-                admin_email=spec.admin_email,
                 nation=spec.nation,
                 population=spec.population,
                 consents_to_be_named=spec.consents_to_be_named,
+                status=spec.status,
             )
-            break
-        except DatabaseError:
-            # Two workers migrating at once can race on the trigger helper functions that
-            # every schema's migrations CREATE OR REPLACE in the public schema. The schema
-            # is then half-migrated and its authority row not yet written: drop the schema
-            # and onboard again from scratch.
-            if attempt == 5:
-                raise
-            use_public_schema()
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA IF EXISTS "{spec.slug}" CASCADE')
-            time.sleep(0.2 * attempt)
-    authority = result.authority
-    Authority.objects.filter(pk=authority.pk).update(status=spec.status, date_joined=joined.date())
-    authority.status = spec.status
-    officer = User.objects.get(email=spec.officer_email)
-    Membership.objects.get_or_create(
-        user=officer, authority=authority, defaults={"role": Role.OFFICER}
+            for spec in specs
+        ],
+        batch_size=len(specs),
     )
-    MethodologyAdoption.objects.get_or_create(
-        authority=authority,
-        defaults={"version": catalogue()["version"], "adopted_at": joined},
+    Authority.objects.filter(pk__in=[a.pk for a in authorities]).update(date_joined=joined.date())
+    by_slug = {a.schema_name: a for a in authorities}
+    emails = [email for spec in specs for email in (spec.admin_email, spec.officer_email)]
+    users = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
+    Membership.objects.bulk_create(
+        Membership(user_id=users[email], authority=by_slug[spec.slug], role=role)
+        for spec in specs
+        for email, role in ((spec.admin_email, Role.ADMIN), (spec.officer_email, Role.OFFICER))
     )
-    return authority
+    MethodologyAdoption.objects.bulk_create(
+        MethodologyAdoption(
+            authority=by_slug[spec.slug], version=catalogue()["version"], adopted_at=joined
+        )
+        for spec in specs
+    )
+    return by_slug
 
 
-def authority_seed(spec: AuthoritySpec, *, proposals: int, now: datetime) -> AuthorityReport:
-    """Provision one authority and write its two years of work; return timings and counts."""
+def authorities_seed(
+    specs: list[AuthoritySpec], *, proposals: int, now: datetime
+) -> list[AuthorityReport]:
+    """Provision a few authorities together, then write each one's two years of work."""
+    started = time.monotonic()
+    by_slug = authorities_provision(specs, joined=now - timedelta(days=HISTORY_DAYS + 30))
+    provision = (time.monotonic() - started) / len(specs)
+    reports = []
+    for spec in specs:
+        report = authority_seed(spec, by_slug[spec.slug], proposals=proposals, now=now)
+        report.seconds["provision"] = provision
+        reports.append(report)
+    return reports
+
+
+def authority_seed(
+    spec: AuthoritySpec, authority: Authority, *, proposals: int, now: datetime
+) -> AuthorityReport:
+    """Write one provisioned authority's two years of work; return timings and counts."""
     report = AuthorityReport(slug=spec.slug)
     rng = random.Random(spec.seed)
-    started = time.monotonic()
-    authority = authority_provision(spec, joined=now - timedelta(days=HISTORY_DAYS + 30))
     admin_id, officer_id = (
         User.objects.filter(email=email).values_list("pk", flat=True).get()
         for email in (spec.admin_email, spec.officer_email)
     )
-    report.seconds["provision"] = time.monotonic() - started
-
     started = time.monotonic()
     plan = Plan()
     with authority_context(authority):
