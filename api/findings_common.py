@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
@@ -14,16 +13,6 @@ from backend.findings.dimensions import DIMENSIONS
 
 RENDERERS = [JSONRenderer, CSVRenderer, BrowsableAPIRenderer]
 DIMENSION_CHOICES = [(key, dimension.label) for key, dimension in DIMENSIONS.items()]
-BY_PARAMETER = OpenApiParameter(
-    "by",
-    str,
-    many=True,
-    required=True,
-    enum=[key for key, _ in DIMENSION_CHOICES],
-    description="One dimension, or two for a cross-tabulation: repeat the parameter "
-    "(?by=special_category&by=partner_type).",
-)
-
 FIGURE_COLUMNS = [
     "respondents",
     "proposals",
@@ -40,7 +29,8 @@ class FindingsQuerySerializer(serializers.Serializer[Any]):
         child=serializers.ChoiceField(choices=DIMENSION_CHOICES),
         min_length=1,
         max_length=2,
-        help_text="One dimension, or two (repeat the parameter: ?by=direction&by=frequency).",
+        help_text="One dimension, or two for a cross-tabulation: repeat the parameter "
+        "(?by=special_category&by=partner_type).",
     )
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:

@@ -357,6 +357,8 @@ SPECTACULAR_SETTINGS = {
         "ConsultationStatusEnum": "backend.consultations.models.ConsultationStatus",
         "ParticipantSourceEnum": "backend.consultations.models.ParticipantSource",
         "DeliveryStatusEnum": "backend.core.delivery.DeliveryStatus",
+        "DataKindEnum": "backend.proposals.models.DataKind",
+        "FindingsDimensionEnum": "api.findings_common.DIMENSION_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

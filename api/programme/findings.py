@@ -11,9 +11,9 @@ from rest_framework.response import Response
 
 from api.base import ProgrammeAPIView
 from api.findings_common import (
-    BY_PARAMETER,
     RENDERERS,
     FindingsDimensionListSerializer,
+    FindingsQuerySerializer,
     FindingsTableSerializer,
     findings_csv_columns,
     query_by,
@@ -34,7 +34,9 @@ class FindingsView(ProgrammeAPIView):
     read_roles: ClassVar[frozenset[str]] = ANY_PROGRAMME_ROLE
 
     @extend_schema(
-        parameters=[BY_PARAMETER], responses={200: FindingsTableSerializer}, tags=["findings"]
+        parameters=[FindingsQuerySerializer],
+        responses={200: FindingsTableSerializer},
+        tags=["findings"],
     )
     def get(self, request: Request) -> Response:
         return Response(table_body(findings_table(by=query_by(request))))

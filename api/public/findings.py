@@ -9,8 +9,8 @@ from rest_framework.response import Response
 
 from api.base import PublicAPIView
 from api.findings_common import (
-    BY_PARAMETER,
     RENDERERS,
+    FindingsQuerySerializer,
     FindingsTableSerializer,
     findings_csv_columns,
     query_by,
@@ -27,7 +27,9 @@ class PublicFindingsView(PublicAPIView):
     csv_columns = staticmethod(findings_csv_columns)
 
     @extend_schema(
-        parameters=[BY_PARAMETER], responses={200: FindingsTableSerializer}, tags=["findings"]
+        parameters=[FindingsQuerySerializer],
+        responses={200: FindingsTableSerializer},
+        tags=["findings"],
     )
     def get(self, request: Request) -> Response:
         if not findings_published():
