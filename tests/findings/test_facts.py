@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
+from django.core.management import call_command
 from django.db import transaction
 
 from backend.decisions.services import decision_record
@@ -126,3 +129,18 @@ def test_a_change_that_rolls_back_leaves_the_facts_as_they_were(authority_a, mak
     # ...and rolled back with it.
     assert _rows(authority_a) == before
     assert before[0]["direction"] == "outbound"
+
+
+def test_the_rebuild_command_covers_consultations_held_before_the_facts_existed(
+    authority_a, authority_b, make_member
+):
+    officer = make_member(authority_b, Role.OFFICER).user
+    with authority_context(authority_b):
+        consulted(authority_b, officer, responses=answers(2, 3))
+    by_events = _rows(authority_b)
+    ScenarioFact.objects.all().delete()  # as on a database upgraded to this version
+    out = io.StringIO()
+    call_command("findings_rebuild", stdout=out)
+    assert "beta: 1 consultations" in out.getvalue()
+    assert _rows(authority_b) == by_events
+    assert not ScenarioFact.objects.filter(authority=authority_a).exists()
