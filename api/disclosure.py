@@ -17,7 +17,8 @@ class WithheldSerializer(serializers.Serializer[Any]):
         help_text="small_count: the count is at or under the threshold; "
         "derived_from_withheld: computed from a withheld count; secondary: withheld so "
         "that another withheld count cannot be recovered by subtraction; "
-        "too_few_contributors: fewer authorities than the minimum; quasi_identifier: "
+        "too_few_contributors: fewer authorities than the minimum; too_few_proposals: "
+        "fewer proposals than the minimum (programme findings); quasi_identifier: "
         "would single out an authority that is not named; basis_unknown: the count "
         "behind it is not recorded yet.",
     )

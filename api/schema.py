@@ -127,6 +127,9 @@ TAG_DESCRIPTIONS = {
     "enrolments": "Organisations joining the programme, from interest to active (coordinators).",
     "workshops": "Programme workshops where organisations join (coordinators).",
     "funding": "The programme's funding ledger and position (coordinators).",
+    "findings": "When is data sharing acceptable: net acceptability and the public-vs-officer "
+    "gap by what a proposal shares, across authorities, with disclosure control applied "
+    "(JSON or CSV); published to the public only when a coordinator chooses to.",
     "login-failures": "Failed sign-ins, for the security audit trail (coordinators).",
 }
 
@@ -146,6 +149,11 @@ OPERATION_IDS = {
     "BenchmarkTimeSeriesView.get": "getAuthorityBenchmarkTimeSeries",
     "BenchmarkTimeSeriesChartView.get": "getAuthorityBenchmarkTimeSeriesChart",
     "BenchmarkCatalogueView.get": "listBenchmarkFigures",
+    "FindingsView.get": "getFindings",
+    "FindingsDimensionsView.get": "listFindingsDimensions",
+    "FindingsPublicationView.get": "getFindingsPublication",
+    "FindingsPublicationView.put": "setFindingsPublication",
+    "PublicFindingsView.get": "getPublicFindings",
     "InvitationView.get": "getInvitation",
     "InvitationView.delete": "eraseInvitationDetails",
     "InvitationResponseView.put": "respondToInvitation",

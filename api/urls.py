@@ -49,6 +49,11 @@ from api.programme.benchmarks import (
     BenchmarkTimeSeriesView,
 )
 from api.programme.enrolment import EnrolmentViewSet, WorkshopViewSet
+from api.programme.findings import (
+    FindingsDimensionsView,
+    FindingsPublicationView,
+    FindingsView,
+)
 from api.programme.funding import FundingEntryViewSet, FundingPositionView
 from api.programme.login_failures import LoginFailureViewSet
 from api.programme.methodology import MethodologyVersionViewSet, QuestionViewSet
@@ -61,6 +66,7 @@ from api.public.consultations import (
 )
 from api.public.directory import PublicAuthorityViewSet
 from api.public.engagement import EngagementMethodViewSet
+from api.public.findings import PublicFindingsView
 from api.public.register import RegisterEntryViewSet
 from api.webhooks import ProgrammeWebhookEndpointViewSet, WebhookEndpointViewSet
 
@@ -96,6 +102,9 @@ programme_urls = [
     path("account/password", ProgrammePasswordChangeView.as_view(), name="programme-password"),
     *programme_router.urls,
     path("funding/position", FundingPositionView.as_view(), name="funding-position"),
+    path("findings", FindingsView.as_view(), name="findings"),
+    path("findings/dimensions", FindingsDimensionsView.as_view(), name="findings-dimensions"),
+    path("findings/publication", FindingsPublicationView.as_view(), name="findings-publication"),
     path("benchmarks/figures", BenchmarkCatalogueView.as_view(), name="benchmark-figures"),
     path("benchmarks/authorities", BenchmarkTableView.as_view(), name="benchmark-table"),
     path(
@@ -174,7 +183,10 @@ public_programme_router.register(
 public_programme_router.register(
     "public/register", RegisterEntryViewSet, basename="public-register"
 )
-public_programme_urls = [*public_programme_router.urls]
+public_programme_urls = [
+    *public_programme_router.urls,
+    path("public/findings", PublicFindingsView.as_view(), name="public-findings"),
+]
 
 # Password reset and set-your-password links: no account, served on every host.
 public_account_urls = [

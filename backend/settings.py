@@ -90,6 +90,7 @@ SHARED_APPS = [
     "backend.engagement",
     "backend.webhooks",
     "backend.programme",
+    "backend.findings",
     "backend.observability",
     "backend.operations",
 ]
@@ -358,6 +359,8 @@ SPECTACULAR_SETTINGS = {
         "ConsultationStatusEnum": "backend.consultations.models.ConsultationStatus",
         "ParticipantSourceEnum": "backend.consultations.models.ParticipantSource",
         "DeliveryStatusEnum": "backend.core.delivery.DeliveryStatus",
+        "DataKindEnum": "backend.proposals.models.DataKind",
+        "FindingsDimensionEnum": "api.findings_common.DIMENSION_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -500,3 +503,8 @@ if PRODUCTION and production_problems():
     raise ImproperlyConfigured(
         "Refusing to start with DJANGO_ENV=production: " + "; ".join(production_problems()) + "."
     )
+
+# Programme findings by scenario (docs/findings.md): a cell needs at least this many
+# proposals and authorities behind it, on top of the disclosure threshold on respondents.
+FINDINGS_MIN_PROPOSALS = env_int("FINDINGS_MIN_PROPOSALS", 5)
+FINDINGS_MIN_AUTHORITIES = env_int("FINDINGS_MIN_AUTHORITIES", 3)

@@ -29,6 +29,7 @@ TASK_ROUTES: dict[str, dict[str, str]] = {
     "accounts.relay_emails": {"queue": "email"},
     # Rollup refreshes are CPU- and database-heavy; keep them off the sweeps' path.
     "benchmarks.*": {"queue": "benchmarks"},
+    "findings.*": {"queue": "benchmarks"},
 }
 
 

@@ -15,6 +15,11 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "benchmarks.recompute_all",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Recopies every authority's scenario facts for the programme findings (fans out).
+    "findings-nightly": {
+        "task": "findings.rebuild_all",
+        "schedule": crontab(hour=3, minute=0),
+    },
     # Opens, reminds and closes consultations whose due time has passed.
     "consultations-sweep": {
         "task": "consultations.sweep_all",

@@ -33,7 +33,7 @@ class DataCategorySerializer(FastRepresentation, serializers.ModelSerializer[Dat
     class Meta:
         model = DataCategory
         list_serializer_class = ChildRows
-        fields = ["name", "description", "special_category", "criminal_offence"]
+        fields = ["name", "description", "kind", "special_category", "criminal_offence"]
 
 
 class PartnerSerializer(FastRepresentation, serializers.ModelSerializer[Partner]):

@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 from backend.benchmarks.facts import ConsultationFact, Facts, load_facts
 from backend.benchmarks.figures import FIGURES, TEST_KEYS, per_100k_key
 from backend.benchmarks.stats import percentile
+from backend.consultations.opinion import OpinionTotals, opinion_totals
 
 LONDON = ZoneInfo("Europe/London")
-VERDICT_SCORE = {"met": 1.0, "partly_met": 0.5, "not_met": 0.0}
 
 
 @dataclass
@@ -67,44 +67,9 @@ class Bucket:
     gap_count: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
-@dataclass
-class _ResponseTotals:
-    """One consultation's responses summed once, then added to each of its slices."""
-
-    count: int = 0
-    invited_count: int = 0
-    acceptability_sum: int = 0
-    acceptable: int = 0
-    unacceptable: int = 0
-    agreement_sum: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    agreement_count: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    gap_sum: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    gap_count: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-
-
-def _response_totals(consultation: ConsultationFact) -> _ResponseTotals:
-    totals = _ResponseTotals()
-    officer = {
-        test: VERDICT_SCORE.get(consultation.officer_verdicts.get(test) or "") for test in TEST_KEYS
-    }
-    for response in consultation.responses:
-        totals.count += 1
-        totals.invited_count += response.invited
-        totals.acceptability_sum += response.acceptability
-        totals.acceptable += response.acceptability >= 4
-        totals.unacceptable += response.acceptability <= 2
-        for test in TEST_KEYS:
-            agreement = response.agreement.get(test)
-            if agreement is None:
-                continue
-            public = (agreement - 1) / 4
-            totals.agreement_sum[test] += public
-            totals.agreement_count[test] += 1
-            officer_score = officer[test]
-            if officer_score is not None:
-                totals.gap_sum[test] += public - officer_score
-                totals.gap_count[test] += 1
-    return totals
+def _response_totals(consultation: ConsultationFact) -> OpinionTotals:
+    # One definition of acceptability and the gap, shared with the programme findings.
+    return opinion_totals(consultation.responses, consultation.officer_verdicts)
 
 
 def period_keys(moment: datetime | None) -> list[tuple[str, str, date | None]]:

@@ -46,6 +46,7 @@ class EventName(enum.StrEnum):
     """Every event the domain announces; webhook subscriptions choose from these."""
 
     PROPOSAL_MOVED = "proposal.moved"
+    PROPOSAL_UPDATED = "proposal.updated"
     ASSESSMENT_SIGNED_OFF = "assessment.signed_off"
     CONSULTATION_OPENED = "consultation.opened"
     CONSULTATION_CLOSED = "consultation.closed"

@@ -12,6 +12,7 @@ class ReasonCode(StrEnum):
     DERIVED_FROM_WITHHELD = "derived_from_withheld"
     SECONDARY = "secondary"
     TOO_FEW_CONTRIBUTORS = "too_few_contributors"
+    TOO_FEW_PROPOSALS = "too_few_proposals"
     QUASI_IDENTIFIER = "quasi_identifier"
     BASIS_UNKNOWN = "basis_unknown"
 
@@ -23,6 +24,7 @@ DETAILS = {
         "Withheld so that another withheld count cannot be recovered by subtraction."
     ),
     ReasonCode.TOO_FEW_CONTRIBUTORS: "Fewer than {min_contributors} authorities contribute.",
+    ReasonCode.TOO_FEW_PROPOSALS: "Fewer than {min_proposals} proposals contribute.",
     ReasonCode.QUASI_IDENTIFIER: "Would identify an authority that is not named ({basis}).",
     ReasonCode.BASIS_UNKNOWN: "The count behind it is not recorded yet ({basis}).",
 }
@@ -35,8 +37,13 @@ class Withheld:
     code: ReasonCode
     basis: str | None = None
 
-    def as_dict(self, *, threshold: int = 7, min_contributors: int = 5) -> dict[str, Any]:
+    def as_dict(
+        self, *, threshold: int = 7, min_contributors: int = 5, min_proposals: int = 5
+    ) -> dict[str, Any]:
         detail = DETAILS[self.code].format(
-            threshold=threshold, min_contributors=min_contributors, basis=self.basis or ""
+            threshold=threshold,
+            min_contributors=min_contributors,
+            min_proposals=min_proposals,
+            basis=self.basis or "",
         )
         return {"code": str(self.code), "basis": self.basis, "detail": detail}

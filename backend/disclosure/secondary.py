@@ -13,7 +13,7 @@ equation can expose another).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -36,8 +36,17 @@ def primary(values: Mapping[Cell, int], policy: Policy) -> set[Cell]:
     return {cell for cell, value in values.items() if is_small(value, policy)}
 
 
+# Whether a group of withheld cells, taken together, would describe too few (people,
+# proposals, authorities...): the default is "their values add up to 1..threshold".
+Disclosive = Callable[[Collection[Any]], bool]
+
+
 def _exposed(
-    equation: Equation, values: Mapping[Cell, int], withheld: set[Cell], policy: Policy
+    equation: Equation,
+    values: Mapping[Cell, int],
+    withheld: set[Cell],
+    policy: Policy,
+    disclosive: Disclosive | None = None,
 ) -> bool:
     cells = (equation.total, *equation.parts)
     unknown = [cell for cell in cells if cell in withheld]
@@ -48,6 +57,8 @@ def _exposed(
     if equation.total in withheld:
         return False
     # Only parts are withheld: their sum is the total minus the published parts.
+    if disclosive is not None:
+        return disclosive(unknown)
     hidden = sum(values.get(cell, 0) for cell in unknown)
     return is_small(hidden, policy)
 
@@ -68,11 +79,14 @@ def protect(
     policy: Policy,
     *,
     withheld: Iterable[Cell] | None = None,
+    disclosive: Disclosive | None = None,
 ) -> set[Cell]:
     """Every cell to withhold: the primary ones and enough others that none can be solved.
 
-    Cells missing from ``values`` are zero. Terminates: each round withholds at
-    least one more cell or stops, and there are finitely many cells.
+    Cells missing from ``values`` are zero. ``disclosive`` replaces the test of
+    whether several withheld parts together describe too few (findings also
+    count the proposals and authorities behind them). Terminates: each round
+    withholds at least one more cell or stops, and there are finitely many cells.
     """
     equations = list(equations)
     hidden = set(primary(values, policy) if withheld is None else withheld)
@@ -80,7 +94,7 @@ def protect(
     while changed:
         changed = False
         for equation in equations:
-            while _exposed(equation, values, hidden, policy):
+            while _exposed(equation, values, hidden, policy, disclosive):
                 cell = _next_to_withhold(equation, values, hidden)
                 if cell in hidden:  # nothing left to withhold in this equation
                     break

@@ -31,7 +31,10 @@ DEMO_PROPOSALS: list[dict[str, Any]] = [
         "legal_gateway_detail": "Care Act 2014, duty to co-operate",
         "direction": "outbound",
         "frequency": "regular",
-        "categories": [("Address", False, False), ("Housing hazard rating", False, False)],
+        "categories": [
+            ("Address", "identity", False, False),
+            ("Housing hazard rating", "housing", False, False),
+        ],
         "partners": [("Demo Hospitals NHS Trust", "nhs", "recipient")],
     },
     {
@@ -43,7 +46,10 @@ DEMO_PROPOSALS: list[dict[str, Any]] = [
         "legal_gateway": "statutory_gateway",
         "direction": "two_way",
         "frequency": "continuous",
-        "categories": [("Household income", False, False), ("Children's names", False, False)],
+        "categories": [
+            ("Household income", "financial", False, False),
+            ("Children's names", "household", False, False),
+        ],
         "partners": [("Demo Academy Trust", "education", "recipient")],
         "skip_reason": "Extends an existing scheme the public was consulted on in 2025.",
     },
@@ -56,7 +62,10 @@ DEMO_PROPOSALS: list[dict[str, Any]] = [
         "legal_gateway": "statutory_gateway",
         "direction": "inbound",
         "frequency": "regular",
-        "categories": [("Police intelligence", False, True), ("Family composition", False, False)],
+        "categories": [
+            ("Police intelligence", "criminal_justice", False, True),
+            ("Family composition", "household", False, False),
+        ],
         "partners": [("Demo Police", "police", "provider")],
     },
     {
@@ -68,7 +77,7 @@ DEMO_PROPOSALS: list[dict[str, Any]] = [
         "legal_gateway": "public_task",
         "direction": "inbound",
         "frequency": "one_off",
-        "categories": [("Benefit entitlement", False, False)],
+        "categories": [("Benefit entitlement", "financial", False, False)],
         "partners": [("Department for Work and Pensions", "central_government", "provider")],
     },
     {
@@ -80,7 +89,7 @@ DEMO_PROPOSALS: list[dict[str, Any]] = [
         "legal_gateway": "consent",
         "direction": "two_way",
         "frequency": "regular",
-        "categories": [("Health condition", True, False)],
+        "categories": [("Health condition", "health", True, False)],
         "partners": [("Demo Primary Care Network", "nhs", "both")],
     },
     {
@@ -92,7 +101,7 @@ DEMO_PROPOSALS: list[dict[str, Any]] = [
         "legal_gateway": "legitimate_interests",
         "direction": "outbound",
         "frequency": "one_off",
-        "categories": [("Name and address", False, False)],
+        "categories": [("Name and address", "identity", False, False)],
         "partners": [("Demo Leisure Ltd", "private_sector", "recipient")],
     },
 ]
@@ -125,8 +134,13 @@ def _create(authority: Authority, actor: User, reviewer: User, spec: dict[str, A
         actor=actor,
         fields=fields,
         data_categories=[
-            {"name": name, "special_category": special, "criminal_offence": criminal}
-            for name, special, criminal in spec["categories"]
+            {
+                "name": name,
+                "kind": kind,
+                "special_category": special,
+                "criminal_offence": criminal,
+            }
+            for name, kind, special, criminal in spec["categories"]
         ],
         partners=[
             {"name": name, "organisation_type": kind, "role": role}

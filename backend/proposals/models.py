@@ -74,6 +74,28 @@ class PartnerType(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class DataKind(models.TextChoices):
+    """What a data category is about, from a fixed list, so proposals can be compared by it.
+
+    ``DataCategory.name`` is the authority's own words ("Tenancy arrears",
+    "Rent account") and cannot be grouped across authorities; the programme's
+    findings group on this instead (docs/findings.md).
+    """
+
+    IDENTITY = "identity", "Identity and contact details"
+    HOUSEHOLD = "household", "Household and family circumstances"
+    HOUSING = "housing", "Housing and tenancy"
+    FINANCIAL = "financial", "Financial, tax and benefits"
+    EDUCATION = "education", "Education and skills"
+    EMPLOYMENT = "employment", "Employment"
+    HEALTH = "health", "Health and disability"
+    SOCIAL_CARE = "social_care", "Social care"
+    CRIMINAL_JUSTICE = "criminal_justice", "Offending and criminal justice"
+    LOCATION = "location", "Location and movements"
+    OTHER = "other", "Other"
+    UNSPECIFIED = "unspecified", "Not classified"
+
+
 class PartnerRole(models.TextChoices):
     PROVIDER = "provider", "Provides data"
     RECIPIENT = "recipient", "Receives data"
@@ -147,6 +169,12 @@ class DataCategory(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="data_categories")
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    kind = models.CharField(
+        max_length=32,
+        choices=DataKind.choices,
+        default=DataKind.UNSPECIFIED,
+        help_text="What the data is about, from the programme's fixed list (for findings).",
+    )
     special_category = models.BooleanField(
         default=False, help_text="UK GDPR Article 9 special category data."
     )

@@ -27,7 +27,7 @@ CHILD_ROWS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
     (
         "data_categories",
         DataCategory,
-        ("name", "description", "special_category", "criminal_offence"),
+        ("name", "description", "kind", "special_category", "criminal_offence"),
     ),
     ("partners", Partner, ("name", "organisation_type", "role")),
     ("risks", Risk, ("description", "mitigation")),

@@ -194,6 +194,7 @@ def proposal_update(
         _replace_children(
             proposal=locked, data_categories=data_categories, partners=partners, risks=risks
         )
+    announce(EventName.PROPOSAL_UPDATED, proposal_id=locked.pk, reference=locked.reference)
     return locked
 
 

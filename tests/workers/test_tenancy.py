@@ -57,6 +57,7 @@ def test_every_beat_entry_is_one_programme_job_that_fans_out_itself():
         "benchmarks.refresh_due",
         "consultations.retention_all",
         "consultations.sweep_all",
+        "findings.rebuild_all",
         "reviews.sweep_all",
         "webhooks.sweep",
     ]
