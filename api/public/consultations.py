@@ -34,6 +34,7 @@ from backend.consultations.models import (
     AgeBand,
     Consultation,
     ConsultationStatus,
+    DeprivationQuintile,
     Disability,
     Ethnicity,
     Gender,
@@ -95,6 +96,9 @@ class OwnDetailsSerializer(serializers.ModelSerializer[Participant]):
     gender = BlankAsNullChoiceField(choices=Gender.choices, read_only=True)
     ethnicity = BlankAsNullChoiceField(choices=Ethnicity.choices, read_only=True)
     disability = BlankAsNullChoiceField(choices=Disability.choices, read_only=True)
+    deprivation_quintile = BlankAsNullChoiceField(
+        choices=DeprivationQuintile.choices, read_only=True
+    )
 
     class Meta:
         model = Participant
@@ -105,6 +109,7 @@ class OwnDetailsSerializer(serializers.ModelSerializer[Participant]):
             "gender",
             "ethnicity",
             "disability",
+            "deprivation_quintile",
             "postcode_district",
             "source",
         ]
@@ -162,6 +167,12 @@ class OpenLinkResponseInputSerializer(ResponseInputSerializer):
     gender = serializers.ChoiceField(choices=Gender.choices, required=False)
     ethnicity = serializers.ChoiceField(choices=Ethnicity.choices, required=False)
     disability = serializers.ChoiceField(choices=Disability.choices, required=False)
+    deprivation_quintile = serializers.ChoiceField(
+        choices=DeprivationQuintile.choices,
+        required=False,
+        help_text="The fifth of neighbourhoods by the Index of Multiple Deprivation that the "
+        "person lives in: quintile_1 is the most deprived fifth, quintile_5 the least.",
+    )
     postcode_district = serializers.RegexField(
         r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?$", required=False, max_length=4
     )

@@ -208,3 +208,56 @@ def test_answers_before_the_consultation_opens_are_409(client, authority_a):
     response = client.put(_url(participant, "/response"), ANSWERS, format="json")
     assert response.status_code == 409 and response.json()["code"] == "consultation_not_open"
     assert _response_count(authority_a) == 0
+
+
+# -- the respondent's deprivation quintile (optional, same bands as the baseline) ----------
+
+
+def _open_survey(authority):
+    with authority_context(authority):
+        consultation = make_consultation(method="online_survey", open_link_enabled=True)
+        consultation_open(consultation=consultation)
+        return f"/api/v1/public/open-surveys/{open_link_token(consultation.open_link_salt)}"
+
+
+def test_an_open_link_answer_gives_a_deprivation_quintile_seen_then_erased(client, authority_a):
+    survey = _open_survey(authority_a)
+    created = client.post(survey, {**ANSWERS, "deprivation_quintile": "quintile_2"}, format="json")
+    assert created.status_code == 201, created.json()
+    mine = f"/api/v1/public/invitations/{created.json()['token']}"
+    assert client.get(mine).json()["participant"]["deprivation_quintile"] == "quintile_2"
+    with authority_context(authority_a):
+        [person] = Participant.objects.filter(consultation__open_link_enabled=True)
+        assert person.deprivation_quintile == "quintile_2"
+
+    assert client.delete(mine).status_code == 204
+    with authority_context(authority_a):
+        person.refresh_from_db()
+        assert person.deprivation_quintile == ""
+
+
+def test_declining_the_deprivation_question_is_kept_as_a_choice(client, authority_a):
+    survey = _open_survey(authority_a)
+    created = client.post(
+        survey, {**ANSWERS, "deprivation_quintile": "prefer_not_to_say"}, format="json"
+    )
+    mine = client.get(f"/api/v1/public/invitations/{created.json()['token']}").json()
+    assert mine["participant"]["deprivation_quintile"] == "prefer_not_to_say"
+    # Left out altogether, it is null (not asked), never a band.
+    other = client.post(survey, ANSWERS, format="json").json()["token"]
+    assert (
+        client.get(f"/api/v1/public/invitations/{other}").json()["participant"][
+            "deprivation_quintile"
+        ]
+        is None
+    )
+
+
+@pytest.mark.parametrize("band", ["quintile_6", "5", "QUINTILE_1", "", None, 3])
+def test_an_unknown_deprivation_band_is_400_and_writes_nothing(client, authority_a, band):
+    survey = _open_survey(authority_a)
+    response = client.post(survey, {**ANSWERS, "deprivation_quintile": band}, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["status"] == 400 and "deprivation_quintile" in body["fields"]
+    assert _response_count(authority_a) == 0
