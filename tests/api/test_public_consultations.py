@@ -261,3 +261,44 @@ def test_an_unknown_deprivation_band_is_400_and_writes_nothing(client, authority
     body = response.json()
     assert body["status"] == 400 and "deprivation_quintile" in body["fields"]
     assert _response_count(authority_a) == 0
+
+
+def test_an_invited_answer_may_give_the_deprivation_quintile_and_keeps_what_it_leaves_out(
+    client, invited, authority_a
+):
+    # Staff recorded an age band when inviting; the resident adds their quintile.
+    given = client.put(
+        _url(invited, "/response"), {**ANSWERS, "deprivation_quintile": "quintile_4"}, format="json"
+    )
+    assert given.status_code == 200, given.json()
+    assert given.json()["participant"]["deprivation_quintile"] == "quintile_4"
+    assert given.json()["participant"]["age_band"] == "45_54"
+    # Answering again without the question leaves it as it was.
+    again = client.put(_url(invited, "/response"), {**ANSWERS, "acceptability": 1}, format="json")
+    assert again.json()["participant"]["deprivation_quintile"] == "quintile_4"
+    with authority_context(authority_a):
+        person = Participant.objects.get(pk=invited.pk)
+        assert (person.deprivation_quintile, person.age_band) == ("quintile_4", "45_54")
+        assert Response.objects.get(participant=person).acceptability == 1
+
+
+def test_an_invited_answer_with_an_unknown_band_changes_nothing(client, invited, authority_a):
+    response = client.put(
+        _url(invited, "/response"), {**ANSWERS, "deprivation_quintile": "top"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "deprivation_quintile" in response.json()["fields"]
+    assert _response_count(authority_a) == 0
+    with authority_context(authority_a):
+        assert Participant.objects.get(pk=invited.pk).deprivation_quintile == ""
+
+
+def test_an_invited_answer_after_the_close_sets_no_demographics(client, invited, authority_a):
+    with authority_context(authority_a):
+        consultation_close(consultation=invited.consultation)
+    response = client.put(
+        _url(invited, "/response"), {**ANSWERS, "deprivation_quintile": "quintile_1"}, format="json"
+    )
+    assert response.status_code == 410
+    with authority_context(authority_a):
+        assert Participant.objects.get(pk=invited.pk).deprivation_quintile == ""

@@ -159,3 +159,21 @@ def test_each_review_event_asks_for_a_refresh(authority_a, officer):
             RefreshRequest.objects.all().delete()
             step()
             assert _requested(authority_a), name
+
+
+def test_review_figures_have_a_time_series_and_a_chart_like_the_others(
+    authority_a, five_reviews, make_member
+):
+    benchmark_rollup_refresh(authority=authority_a)
+    officer = make_member(authority_a, Role.OFFICER).client(authority_a)
+    series = officer.get(
+        "/api/v1/benchmarks/timeseries",
+        {"figure": "benefit_reviews_on_time", "period_kind": "month"},
+    )
+    assert series.status_code == 200, series.content
+    points = {point["period"]: point["value"] for point in series.json()["points"]}
+    assert points["2030-03"] == 0.3333 and points["2030-04"] == 0.0
+    chart = officer.get(
+        "/api/v1/benchmarks/charts/distribution.svg", {"figure": "benefits_realised_fully"}
+    )
+    assert chart.status_code == 200 and chart["Content-Type"].startswith("image/svg+xml")
