@@ -57,6 +57,14 @@ DISABILITY_CHOICES = [
     ("no", _("No")),
     ("prefer_not_to_say", _("Prefer not to say")),
 ]
+DEPRIVATION_CHOICES = [
+    ("quintile_1", _("Group 1: the most deprived fifth of areas")),
+    ("quintile_2", _("Group 2")),
+    ("quintile_3", _("Group 3")),
+    ("quintile_4", _("Group 4")),
+    ("quintile_5", _("Group 5: the least deprived fifth of areas")),
+    ("prefer_not_to_say", _("Prefer not to say")),
+]
 POSTCODE_DISTRICT = r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?$"
 
 
@@ -125,9 +133,10 @@ class AnswerForm(forms.Form):
     )
 
 
-def _optional_choice(label: Any, choices: list[tuple[str, Any]]) -> Any:
+def _optional_choice(label: Any, choices: list[tuple[str, Any]], hint: Any = "") -> Any:
     return forms.ChoiceField(
         label=label,
+        help_text=hint,
         choices=choices,
         required=False,
         widget=forms.RadioSelect,
@@ -147,6 +156,15 @@ class DemographicsForm(forms.Form):
             "to last 12 months or more?"
         ),
         DISABILITY_CHOICES,
+    )
+    deprivation_quintile = _optional_choice(
+        _("How deprived is the area you live in?"),
+        DEPRIVATION_CHOICES,
+        _(
+            "Every neighbourhood is ranked by the government's Index of Multiple Deprivation "
+            "and put in one of five equal groups. You can look up your area's group with your "
+            "postcode. Leave this blank if you do not know."
+        ),
     )
     postcode_district = forms.RegexField(
         label=_("The first part of your postcode (optional)"),
@@ -198,6 +216,7 @@ SUMMARY_QUESTIONS = {
     "gender": _("Gender"),
     "ethnicity": _("Ethnic group"),
     "disability": _("Long-term condition or illness"),
+    "deprivation_quintile": _("Deprivation of your area"),
     "postcode_district": _("First part of postcode"),
 }
 

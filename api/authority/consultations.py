@@ -263,7 +263,7 @@ class ConsultationResultSerializer(serializers.ModelSerializer[ConsultationResul
 class ParticipantImportSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(
         help_text="UTF-8 CSV with a header row: email (required), full_name, age_band, gender, "
-        "ethnicity, disability, postcode_district."
+        "ethnicity, disability, deprivation_quintile, postcode_district."
     )
 
 

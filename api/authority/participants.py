@@ -18,6 +18,7 @@ from backend.consultations import selectors
 from backend.consultations.models import (
     AgeBand,
     Consultation,
+    DeprivationQuintile,
     Disability,
     Ethnicity,
     Gender,
@@ -34,6 +35,9 @@ class ParticipantSerializer(serializers.ModelSerializer[Participant]):
     gender = BlankAsNullChoiceField(choices=Gender.choices, read_only=True)
     ethnicity = BlankAsNullChoiceField(choices=Ethnicity.choices, read_only=True)
     disability = BlankAsNullChoiceField(choices=Disability.choices, read_only=True)
+    deprivation_quintile = BlankAsNullChoiceField(
+        choices=DeprivationQuintile.choices, read_only=True
+    )
     has_responded = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -47,6 +51,7 @@ class ParticipantSerializer(serializers.ModelSerializer[Participant]):
             "gender",
             "ethnicity",
             "disability",
+            "deprivation_quintile",
             "postcode_district",
             "source",
             "has_responded",
@@ -66,6 +71,9 @@ class ParticipantCreateSerializer(serializers.Serializer[Any]):
     disability = serializers.ChoiceField(
         choices=Disability.choices, required=False, allow_blank=True
     )
+    deprivation_quintile = serializers.ChoiceField(
+        choices=DeprivationQuintile.choices, required=False, allow_blank=True
+    )
     postcode_district = serializers.CharField(max_length=5, required=False, allow_blank=True)
 
 
@@ -78,7 +86,15 @@ class ParticipantFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Participant
-        fields = ["consultation", "source", "age_band", "gender", "ethnicity", "disability"]
+        fields = [
+            "consultation",
+            "source",
+            "age_band",
+            "gender",
+            "ethnicity",
+            "disability",
+            "deprivation_quintile",
+        ]
 
 
 class ParticipantViewSet(

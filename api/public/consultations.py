@@ -34,6 +34,7 @@ from backend.consultations.models import (
     AgeBand,
     Consultation,
     ConsultationStatus,
+    DeprivationQuintile,
     Disability,
     Ethnicity,
     Gender,
@@ -43,9 +44,9 @@ from backend.consultations.models import Response as ConsultationResponse
 from backend.consultations.services import (
     DEMOGRAPHIC_FIELDS,
     participant_erase,
-    response_submit,
     response_submit_open_link,
 )
+from backend.consultations.services.invitations import invitation_answer
 from backend.consultations.tokens import calendar_feed_token_verifies
 from tenants.context import require_authority_schema
 from tenants.selectors import authority_calendar_feed_secret
@@ -95,6 +96,9 @@ class OwnDetailsSerializer(serializers.ModelSerializer[Participant]):
     gender = BlankAsNullChoiceField(choices=Gender.choices, read_only=True)
     ethnicity = BlankAsNullChoiceField(choices=Ethnicity.choices, read_only=True)
     disability = BlankAsNullChoiceField(choices=Disability.choices, read_only=True)
+    deprivation_quintile = BlankAsNullChoiceField(
+        choices=DeprivationQuintile.choices, read_only=True
+    )
 
     class Meta:
         model = Participant
@@ -105,6 +109,7 @@ class OwnDetailsSerializer(serializers.ModelSerializer[Participant]):
             "gender",
             "ethnicity",
             "disability",
+            "deprivation_quintile",
             "postcode_district",
             "source",
         ]
@@ -134,7 +139,7 @@ class InvitationSerializer(serializers.Serializer[Any]):
     response = OwnResponseSerializer(allow_null=True)
 
 
-class ResponseInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+class AnswerInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
     acceptability = Scale(
         min_value=1,
         max_value=5,
@@ -157,14 +162,30 @@ class ResponseInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[A
     comment = StrictCharField(max_length=4000, required=False, allow_blank=True, default="")
 
 
-class OpenLinkResponseInputSerializer(ResponseInputSerializer):
+class DemographicsInputMixin(serializers.Serializer[Any]):
+    """The optional questions about the person answering (docs/representativeness.md)."""
+
     age_band = serializers.ChoiceField(choices=AgeBand.choices, required=False)
     gender = serializers.ChoiceField(choices=Gender.choices, required=False)
     ethnicity = serializers.ChoiceField(choices=Ethnicity.choices, required=False)
     disability = serializers.ChoiceField(choices=Disability.choices, required=False)
+    deprivation_quintile = serializers.ChoiceField(
+        choices=DeprivationQuintile.choices,
+        required=False,
+        help_text="The fifth of neighbourhoods by the Index of Multiple Deprivation that the "
+        "person lives in: quintile_1 is the most deprived fifth, quintile_5 the least.",
+    )
     postcode_district = serializers.RegexField(
         r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?$", required=False, max_length=4
     )
+
+
+class ResponseInputSerializer(AnswerInputSerializer, DemographicsInputMixin):
+    """The answer, and any of the questions about you; those left out stay as they were."""
+
+
+class OpenLinkResponseInputSerializer(AnswerInputSerializer, DemographicsInputMixin):
+    pass
 
 
 class OpenLinkReceiptSerializer(serializers.Serializer[Any]):
@@ -222,13 +243,17 @@ class InvitationResponseView(PublicAPIView):
         request=ResponseInputSerializer,
         responses={200: InvitationSerializer, 409: ErrorSerializer, 410: ErrorSerializer},
         tags=["public"],
-        description="410 once the consultation has closed or was cancelled; 409 before it opens.",
+        description="410 once the consultation has closed or was cancelled; 409 before it opens. "
+        "The questions about you are optional: those given replace what is held, those left "
+        "out stay as they were.",
     )
     def put(self, request: Request, token: str) -> Response:
         participant = _participant(request, token)
         data = ResponseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        response_submit(participant=participant, answers=data.validated_data)
+        values = dict(data.validated_data)
+        demographics = {field: values.pop(field) for field in DEMOGRAPHIC_FIELDS if field in values}
+        invitation_answer(participant=participant, answers=values, demographics=demographics)
         return Response(_invitation_body(participant))
 
 

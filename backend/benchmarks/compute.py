@@ -17,9 +17,21 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from backend.benchmarks.facts import ConsultationFact, Facts, load_facts
-from backend.benchmarks.figures import FIGURES, TEST_KEYS, per_100k_key
+from backend.benchmarks.figures import (
+    DIMENSIONS,
+    FIGURES,
+    REPRESENTATIVE_LEVEL,
+    TEST_KEYS,
+    per_100k_key,
+)
+from backend.benchmarks.reach_and_reviews import (
+    consultation_reach,
+    representativeness_figures,
+    review_figures,
+)
 from backend.benchmarks.stats import percentile
 from backend.consultations.opinion import OpinionTotals, opinion_totals
+from backend.disclosure.policy import Policy
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -65,6 +77,18 @@ class Bucket:
     agreement_count: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     gap_sum: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     gap_count: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # Consultations with a representativeness index, and their indices summed.
+    represented: int = 0
+    representative: int = 0
+    index_sum: float = 0.0
+    dimension_sum: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    dimension_count: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    reviews_due: int = 0
+    reviews_on_time: int = 0
+    reviews_recorded: int = 0
+    reviews_published: int = 0
+    benefits: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    recommendations: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
 def _response_totals(consultation: ConsultationFact) -> OpinionTotals:
@@ -100,7 +124,10 @@ def _ratio(total: float, count: int) -> float | None:
     return round(total / count, 4) if count else None
 
 
-def fold(facts: Facts) -> dict[tuple[str, str, date | None, str], Bucket]:
+def fold(
+    facts: Facts, policy: Policy | None = None
+) -> dict[tuple[str, str, date | None, str], Bucket]:
+    policy = policy or Policy.from_settings()
     buckets: dict[tuple[str, str, date | None, str], Bucket] = defaultdict(Bucket)
 
     def into(moment: datetime | None, segments: list[str]) -> list[Bucket]:
@@ -137,7 +164,15 @@ def fold(facts: Facts) -> dict[tuple[str, str, date | None, str], Bucket]:
     for consultation in facts.consultations:
         segments = _segments(consultation.service_areas, consultation.method)
         totals = _response_totals(consultation)
+        represented = consultation_reach(consultation, facts.baseline, policy)
         for bucket in into(consultation.held_at, segments):
+            if represented.index is not None:
+                bucket.represented += 1
+                bucket.representative += represented.index >= REPRESENTATIVE_LEVEL
+                bucket.index_sum += represented.index
+            for dimension, index in represented.dimensions.items():
+                bucket.dimension_sum[dimension] += index
+                bucket.dimension_count[dimension] += 1
             bucket.consultations += 1
             bucket.cost += consultation.cost
             bucket.invited += consultation.invited
@@ -152,6 +187,18 @@ def fold(facts: Facts) -> dict[tuple[str, str, date | None, str], Bucket]:
             for test in totals.gap_count:
                 bucket.gap_sum[test] += totals.gap_sum[test]
                 bucket.gap_count[test] += totals.gap_count[test]
+    for review in facts.reviews:
+        segments = _segments(review.service_areas)
+        if review.fallen_due:
+            for bucket in into(review.due_at, segments):
+                bucket.reviews_due += 1
+                bucket.reviews_on_time += review.on_time
+        if review.recorded_at is not None:
+            for bucket in into(review.recorded_at, segments):
+                bucket.reviews_recorded += 1
+                bucket.reviews_published += review.published
+                bucket.benefits[review.benefits_realised] += 1
+                bucket.recommendations[review.recommendation] += 1
     return buckets
 
 
@@ -198,6 +245,21 @@ def figures_of(bucket: Bucket, population: int | None) -> dict[str, Any]:
             bucket.agreement_sum[test], bucket.agreement_count[test]
         )
         figures[f"gap_{test}"] = _ratio(bucket.gap_sum[test], bucket.gap_count[test])
+    figures |= representativeness_figures(
+        represented=bucket.represented,
+        representative=bucket.representative,
+        index_sum=bucket.index_sum,
+        dimension_sum=bucket.dimension_sum,
+        dimension_count=bucket.dimension_count,
+    )
+    figures |= review_figures(
+        due=bucket.reviews_due,
+        on_time=bucket.reviews_on_time,
+        recorded=bucket.reviews_recorded,
+        published=bucket.reviews_published,
+        benefits=bucket.benefits,
+        recommendations=bucket.recommendations,
+    )
     if population:
         for name, definition in FIGURES.items():
             if definition.per_100k and figures.get(name) is not None:
@@ -216,6 +278,13 @@ def counts_of(bucket: Bucket) -> dict[str, Any]:
         "participants": bucket.invited,
         "responses": bucket.responded,
         "decided_after_consultation": bucket.decided_after_consultation,
+        "represented_consultations": bucket.represented,
+        **{
+            f"represented_consultations_{dimension}": bucket.dimension_count[dimension]
+            for dimension in DIMENSIONS
+        },
+        "reviews_due": bucket.reviews_due,
+        "reviews_recorded": bucket.reviews_recorded,
     }
 
 
@@ -223,11 +292,11 @@ def _round(value: float | None) -> float | None:
     return None if value is None or math.isnan(value) else round(value, 1)
 
 
-def compute_slices(population: int | None = None) -> list[Slice]:
+def compute_slices(population: int | None = None, policy: Policy | None = None) -> list[Slice]:
     """Every slice of the current authority's figures (run inside its schema)."""
     facts = load_facts()
     slices = []
-    for (kind, key, start, segment), bucket in fold(facts).items():
+    for (kind, key, start, segment), bucket in fold(facts, policy).items():
         slices.append(
             Slice(
                 period_kind=kind,

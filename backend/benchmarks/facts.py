@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -18,7 +19,11 @@ from backend.consultations.models import (
     Response,
 )
 from backend.decisions.models import Decision
+from backend.population.bands import RESPONDENT_FIELDS
+from backend.population.representativeness import respondent_bands
+from backend.population.selectors import population_baseline
 from backend.proposals.models import Proposal
+from backend.reviews.models import BenefitReview, ReviewStatus
 
 HELD = [ConsultationStatus.CLOSED, ConsultationStatus.RESULTS_PUBLISHED]
 SECONDS_PER_DAY = 86_400
@@ -53,6 +58,9 @@ class ResponseFact:
     agreement: dict[str, int]
     # False for an open-link (self-selected) respondent, who is outside the response rate.
     invited: bool = True
+    # Census band per dimension (None: declined, blank or no census band), for
+    # representativeness against the authority's population baseline.
+    bands: Mapping[str, str | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -66,16 +74,33 @@ class ConsultationFact:
     officer_verdicts: dict[str, str | None]
 
 
+@dataclass(frozen=True)
+class ReviewFact:
+    """One benefit review: when it fell due, whether it has, and what it found."""
+
+    service_areas: list[str]
+    due_at: datetime
+    fallen_due: bool  # due, overdue or recorded: it counts among the reviews due
+    recorded_at: datetime | None
+    on_time: bool  # recorded and never marked overdue by the sweeper
+    benefits_realised: str
+    recommendation: str
+    published: bool
+
+
 @dataclass
 class Facts:
     proposals: list[ProposalFact] = field(default_factory=list)
     decisions: list[DecisionFact] = field(default_factory=list)
     assessments: list[AssessmentFact] = field(default_factory=list)
     consultations: list[ConsultationFact] = field(default_factory=list)
+    reviews: list[ReviewFact] = field(default_factory=list)
+    # Dimension → band → population: the authority's baseline (empty without one).
+    baseline: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def load_facts() -> Facts:
-    """Everything the figures need, in six queries whatever the authority's size."""
+    """Everything the figures need, in eight queries whatever the authority's size."""
     facts = Facts()
     for proposal in Proposal.objects.values("service_areas", "created_at", "withdrawn_at"):
         facts.proposals.append(ProposalFact(**proposal))
@@ -136,6 +161,7 @@ def load_facts() -> Facts:
         )
 
     responses: dict[int, list[ResponseFact]] = {held["pk"]: [] for held in consultations}
+    demographic_fields = [field for field, _ in RESPONDENT_FIELDS.values()]
     for answer in Response.objects.filter(participant__consultation_id__in=list(responses)).values(
         "participant__consultation_id",
         "acceptability",
@@ -143,10 +169,14 @@ def load_facts() -> Facts:
         "proportionate",
         "responsible",
         "participant__source",
+        *(f"participant__{name}" for name in demographic_fields),
     ):
         responses[answer["participant__consultation_id"]].append(
             ResponseFact(
                 invited=answer["participant__source"] != ParticipantSource.OPEN_LINK,
+                bands=respondent_bands(
+                    {name: answer[f"participant__{name}"] for name in demographic_fields}
+                ),
                 acceptability=answer["acceptability"],
                 agreement={
                     "purposeful": answer["purposeful"],
@@ -168,4 +198,35 @@ def load_facts() -> Facts:
                 officer_verdicts=officer.get(held["proposal_id"], {}).get("tests", {}),
             )
         )
+    # The same baseline, in the same band order, as each consultation's results use.
+    facts.baseline = {
+        dimension: entry["bands"] for dimension, entry in population_baseline().items()
+    }
+    facts.reviews = _review_facts()
     return facts
+
+
+def _review_facts() -> list[ReviewFact]:
+    fallen_due = {ReviewStatus.DUE, ReviewStatus.OVERDUE, ReviewStatus.RECORDED}
+    return [
+        ReviewFact(
+            service_areas=row["proposal__service_areas"],
+            due_at=row["due_at"],
+            fallen_due=row["status"] in fallen_due,
+            recorded_at=row["recorded_at"] if row["status"] == ReviewStatus.RECORDED else None,
+            on_time=row["status"] == ReviewStatus.RECORDED and row["overdue_since"] is None,
+            benefits_realised=row["benefits_realised"],
+            recommendation=row["recommendation"],
+            published=row["published"],
+        )
+        for row in BenefitReview.objects.values(
+            "proposal__service_areas",
+            "due_at",
+            "status",
+            "recorded_at",
+            "overdue_since",
+            "benefits_realised",
+            "recommendation",
+            "published",
+        )
+    ]

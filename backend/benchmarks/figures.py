@@ -12,6 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backend.disclosure.figures import FigureRule
+from backend.population.bands import RESPONDENT_FIELDS
+
+# The dimensions respondents can be compared on (a baseline band and a form field).
+DIMENSIONS = tuple(str(dimension) for dimension in RESPONDENT_FIELDS)
+DIMENSION_WORDS = {
+    "age": "age",
+    "sex": "sex",
+    "ethnicity": "ethnic group",
+    "disability": "disability",
+    "deprivation": "deprivation quintile",
+}
 
 # The counts kept with every rollup; people counts are protected across periods and
 # segments too (secondary suppression), activity counts only withheld and rounded.
@@ -24,10 +35,20 @@ COUNT_KEYS = (
     "participants",
     "responses",
     "decided_after_consultation",
+    "represented_consultations",
+    *(f"represented_consultations_{dimension}" for dimension in DIMENSIONS),
+    "reviews_due",
+    "reviews_recorded",
 )
 PEOPLE_COUNTS = ("participants", "responses")
 
 TEST_KEYS = ("purposeful", "proportionate", "responsible")
+# A consultation whose representativeness index reaches this level counts as broadly
+# representative: respondents would have to move between bands for at most a fifth of
+# them to mirror the population (docs/representativeness.md).
+REPRESENTATIVE_LEVEL = 0.8
+BENEFIT_LEVELS = ("fully", "partly", "not_realised")
+RECOMMENDATIONS = ("continue", "amend", "stop")
 
 
 @dataclass(frozen=True)
@@ -154,6 +175,8 @@ def _figures() -> list[Figure]:
             denominator="responses",
         ),
     ]
+    figures.extend(_representativeness_figures())
+    figures.extend(_review_figures())
     for key in TEST_KEYS:
         figures.append(
             Figure(
@@ -175,6 +198,101 @@ def _figures() -> list[Figure]:
         )
         figures.append(
             Figure(f"gap_{key}", f"Public minus officer view: {key}", "score", None, ("responses",))
+        )
+    return figures
+
+
+def _representativeness_figures() -> list[Figure]:
+    """How well held consultations reach the population (docs/representativeness.md).
+
+    Each consultation's index is the one its results show, computed on bands merged
+    until none holds a handful of respondents; the figures average those indices
+    over the consultations that have one, and rest on how many do.
+    """
+    figures = [
+        Figure(
+            "consultations_compared",
+            "Consultations compared with the population",
+            "count",
+            None,
+            count="represented_consultations",
+        ),
+        Figure(
+            "representativeness_index_mean",
+            "Representativeness index, mean of consultations (0-1)",
+            "score",
+            True,
+            ("represented_consultations",),
+        ),
+        Figure(
+            "representative_consultations",
+            f"Consultations broadly representative (index {REPRESENTATIVE_LEVEL} or more)",
+            "share",
+            True,
+            ("represented_consultations",),
+        ),
+    ]
+    for dimension in DIMENSIONS:
+        figures.append(
+            Figure(
+                f"representativeness_{dimension}",
+                f"Representativeness by {DIMENSION_WORDS[dimension]}, mean (0-1)",
+                "score",
+                True,
+                (f"represented_consultations_{dimension}",),
+            )
+        )
+    return figures
+
+
+def _review_figures() -> list[Figure]:
+    """Benefit reviews after approval (docs/benefit-reviews.md): done on time, and what
+    they found. Timeliness is counted in the period a review fell due, findings in the
+    period it was recorded."""
+    figures = [
+        Figure("benefit_reviews_due", "Benefit reviews due", "count", None, count="reviews_due"),
+        Figure(
+            "benefit_reviews_on_time",
+            "Benefit reviews recorded on time (share of reviews due)",
+            "share",
+            True,
+            ("reviews_due",),
+        ),
+        Figure(
+            "benefit_reviews_recorded",
+            "Benefit reviews recorded",
+            "count",
+            None,
+            count="reviews_recorded",
+        ),
+        Figure(
+            "benefit_reviews_published",
+            "Recorded benefit reviews published on the register",
+            "share",
+            True,
+            ("reviews_recorded",),
+        ),
+    ]
+    labels = {"fully": "fully", "partly": "partly", "not_realised": "not"}
+    for level in BENEFIT_LEVELS:
+        figures.append(
+            Figure(
+                f"benefits_realised_{level}",
+                f"Reviews finding benefits {labels[level]} realised",
+                "share",
+                True if level == "fully" else None,
+                ("reviews_recorded",),
+            )
+        )
+    for recommendation in RECOMMENDATIONS:
+        figures.append(
+            Figure(
+                f"review_recommends_{recommendation}",
+                f"Reviews recommending: {recommendation}",
+                "share",
+                None,
+                ("reviews_recorded",),
+            )
         )
     return figures
 

@@ -27,9 +27,9 @@ def benchmark_rollup_refresh(*, authority: Authority) -> int:
     table in one transaction, so readers see the old or the new figures, never
     a mixture.
     """
-    with authority_context(authority):
-        slices = compute_slices(population=authority.population)
     policy = Policy.from_settings()
+    with authority_context(authority):
+        slices = compute_slices(population=authority.population, policy=policy)
     mark_secondary(slices, policy)
     rules = disclosure_rules()
     for item in slices:

@@ -150,6 +150,18 @@ class Disability(models.TextChoices):
     PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefer not to say"
 
 
+class DeprivationQuintile(models.TextChoices):
+    """Quintiles of the Index of Multiple Deprivation for the area the person lives in
+    (1 is the most deprived fifth of neighbourhoods, 5 the least)."""
+
+    QUINTILE_1 = "quintile_1", "1 (most deprived fifth)"
+    QUINTILE_2 = "quintile_2", "2"
+    QUINTILE_3 = "quintile_3", "3"
+    QUINTILE_4 = "quintile_4", "4"
+    QUINTILE_5 = "quintile_5", "5 (least deprived fifth)"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefer not to say"
+
+
 class ParticipantSource(models.TextChoices):
     INVITED = "invited", "Invited by staff"
     IMPORTED = "imported", "Imported from CSV"
@@ -174,6 +186,9 @@ class Participant(models.Model):
     gender = models.CharField(max_length=32, choices=Gender.choices, blank=True)
     ethnicity = models.CharField(max_length=32, choices=Ethnicity.choices, blank=True)
     disability = models.CharField(max_length=32, choices=Disability.choices, blank=True)
+    deprivation_quintile = models.CharField(
+        max_length=32, choices=DeprivationQuintile.choices, blank=True
+    )
     postcode_district = models.CharField(max_length=4, blank=True)
     source = models.CharField(
         max_length=16, choices=ParticipantSource.choices, default=ParticipantSource.INVITED

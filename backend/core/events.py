@@ -57,6 +57,7 @@ class EventName(enum.StrEnum):
     DECISION_UNPUBLISHED = "decision.unpublished"
     REVIEW_DUE = "review.due"
     REVIEW_OVERDUE = "review.overdue"
+    REVIEW_RECORDED = "review.recorded"
     REVIEW_PUBLISHED = "review.published"
 
 

@@ -48,4 +48,5 @@ RESPONDENT_FIELDS: dict[str, tuple[str, RespondentBand]] = {
     Dimension.SEX: ("gender", lambda value: GENDER_TO_SEX.get(value)),
     Dimension.ETHNICITY: ("ethnicity", _same(Dimension.ETHNICITY)),
     Dimension.DISABILITY: ("disability", _same(Dimension.DISABILITY)),
+    Dimension.DEPRIVATION: ("deprivation_quintile", _same(Dimension.DEPRIVATION)),
 }

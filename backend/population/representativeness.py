@@ -28,13 +28,18 @@ respondents giving a band at all, only the population side is shown.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from backend.disclosure.counts import publish_count
 from backend.disclosure.policy import Policy
 from backend.disclosure.reasons import ReasonCode, Withheld
+from backend.population.bands import RESPONDENT_FIELDS
+
+ACCEPTABLE = {4, 5}
+UNACCEPTABLE = {1, 2}
 
 
 @dataclass(frozen=True)
@@ -203,3 +208,56 @@ def representativeness_index(dimensions: list[dict[str, Any]]) -> float | None:
     """The mean of the dimensions' published indices (None when none is published)."""
     indices = [d["index"] for d in dimensions if d["index"] is not None]
     return round(sum(indices) / len(indices), 2) if indices else None
+
+
+@dataclass(frozen=True)
+class Respondent:
+    """One respondent as the comparison sees them: a census band per dimension (None when
+    they declined, left it blank or gave an answer without one) and their acceptability."""
+
+    bands: Mapping[str, str | None]
+    acceptability: int
+
+
+def respondent_bands(demographics: Mapping[str, str | None]) -> dict[str, str | None]:
+    """A participant's form answers (field → value) as census bands (dimension → band)."""
+    return {
+        dimension: to_band(demographics.get(field) or "")
+        for dimension, (field, to_band) in RESPONDENT_FIELDS.items()
+    }
+
+
+def respondents_representativeness(
+    *,
+    baseline: Mapping[str, Mapping[str, int]],
+    respondents: Sequence[Respondent],
+    policy: Policy,
+) -> list[dict[str, Any]]:
+    """Every dimension with a baseline (dimension → band → population) and a form field,
+    compared with the respondents, as it may be published."""
+    dimensions = []
+    for dimension in RESPONDENT_FIELDS:
+        if dimension not in baseline:
+            continue
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        without_band = 0
+        for respondent in respondents:
+            band = respondent.bands.get(dimension)
+            if band is None:
+                without_band += 1
+                continue
+            counts[band][0] += 1
+            counts[band][1] += respondent.acceptability in ACCEPTABLE
+            counts[band][2] += respondent.acceptability in UNACCEPTABLE
+        dimensions.append(
+            {
+                "dimension": dimension,
+                **dimension_representativeness(
+                    population=baseline[dimension],
+                    answers={band: BandAnswers(*values) for band, values in counts.items()},
+                    without_band=without_band,
+                    policy=policy,
+                ),
+            }
+        )
+    return dimensions

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from backend.consultations.models import Consultation, Response
@@ -10,14 +9,12 @@ from backend.disclosure.policy import Policy
 from backend.population.bands import BANDS, RESPONDENT_FIELDS
 from backend.population.models import PopulationBand
 from backend.population.representativeness import (
-    BandAnswers,
-    dimension_representativeness,
+    Respondent,
     representativeness_index,
+    respondent_bands,
+    respondents_representativeness,
 )
 from tenants.context import require_authority_schema
-
-ACCEPTABLE = {4, 5}
-UNACCEPTABLE = {1, 2}
 
 
 def population_baseline() -> dict[str, dict[str, Any]]:
@@ -37,41 +34,29 @@ def population_baseline() -> dict[str, dict[str, Any]]:
 def consultation_representativeness(*, consultation: Consultation) -> dict[str, Any]:
     """Respondents against the baseline, per dimension with a baseline and a form field."""
     baseline = population_baseline()
-    rows = list(
-        Response.objects.filter(participant__consultation=consultation).values(
-            "acceptability", *(f"participant__{field}" for field, _ in RESPONDENT_FIELDS.values())
+    fields = [field for field, _ in RESPONDENT_FIELDS.values()]
+    respondents = [
+        Respondent(
+            bands=respondent_bands({field: row[f"participant__{field}"] for field in fields}),
+            acceptability=row["acceptability"],
         )
-    )
-    policy = Policy.from_settings()
-    dimensions = []
-    for dimension, (field, to_band) in RESPONDENT_FIELDS.items():
-        if dimension not in baseline:
-            continue
-        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-        without_band = 0
-        for row in rows:
-            band = to_band(row[f"participant__{field}"] or "")
-            if band is None:
-                without_band += 1
-                continue
-            counts[band][0] += 1
-            counts[band][1] += row["acceptability"] in ACCEPTABLE
-            counts[band][2] += row["acceptability"] in UNACCEPTABLE
-        answers = {band: BandAnswers(*values) for band, values in counts.items()}
-        entry = baseline[dimension]
-        dimensions.append(
-            {
-                "dimension": dimension,
-                "source": entry["source"],
-                "year": entry["year"],
-                **dimension_representativeness(
-                    population=entry["bands"],
-                    answers=answers,
-                    without_band=without_band,
-                    policy=policy,
-                ),
-            }
+        for row in Response.objects.filter(participant__consultation=consultation).values(
+            "acceptability", *(f"participant__{field}" for field in fields)
         )
+    ]
+    dimensions = [
+        {
+            "dimension": entry["dimension"],
+            "source": baseline[entry["dimension"]]["source"],
+            "year": baseline[entry["dimension"]]["year"],
+            **{key: value for key, value in entry.items() if key != "dimension"},
+        }
+        for entry in respondents_representativeness(
+            baseline={dimension: entry["bands"] for dimension, entry in baseline.items()},
+            respondents=respondents,
+            policy=Policy.from_settings(),
+        )
+    ]
     return {
         "representativeness_index": representativeness_index(dimensions),
         "dimensions": dimensions,

@@ -156,6 +156,7 @@ def review_record(
     locked.recorded_by = actor
     locked.recorded_at = timezone.now()
     locked.save()
+    announce(EventName.REVIEW_RECORDED, review_id=locked.pk, proposal_id=locked.proposal_id)
     return locked
 
 

@@ -208,3 +208,97 @@ def test_answers_before_the_consultation_opens_are_409(client, authority_a):
     response = client.put(_url(participant, "/response"), ANSWERS, format="json")
     assert response.status_code == 409 and response.json()["code"] == "consultation_not_open"
     assert _response_count(authority_a) == 0
+
+
+# -- the respondent's deprivation quintile (optional, same bands as the baseline) ----------
+
+
+def _open_survey(authority):
+    with authority_context(authority):
+        consultation = make_consultation(method="online_survey", open_link_enabled=True)
+        consultation_open(consultation=consultation)
+        return f"/api/v1/public/open-surveys/{open_link_token(consultation.open_link_salt)}"
+
+
+def test_an_open_link_answer_gives_a_deprivation_quintile_seen_then_erased(client, authority_a):
+    survey = _open_survey(authority_a)
+    created = client.post(survey, {**ANSWERS, "deprivation_quintile": "quintile_2"}, format="json")
+    assert created.status_code == 201, created.json()
+    mine = f"/api/v1/public/invitations/{created.json()['token']}"
+    assert client.get(mine).json()["participant"]["deprivation_quintile"] == "quintile_2"
+    with authority_context(authority_a):
+        [person] = Participant.objects.filter(consultation__open_link_enabled=True)
+        assert person.deprivation_quintile == "quintile_2"
+
+    assert client.delete(mine).status_code == 204
+    with authority_context(authority_a):
+        person.refresh_from_db()
+        assert person.deprivation_quintile == ""
+
+
+def test_declining_the_deprivation_question_is_kept_as_a_choice(client, authority_a):
+    survey = _open_survey(authority_a)
+    created = client.post(
+        survey, {**ANSWERS, "deprivation_quintile": "prefer_not_to_say"}, format="json"
+    )
+    mine = client.get(f"/api/v1/public/invitations/{created.json()['token']}").json()
+    assert mine["participant"]["deprivation_quintile"] == "prefer_not_to_say"
+    # Left out altogether, it is null (not asked), never a band.
+    other = client.post(survey, ANSWERS, format="json").json()["token"]
+    assert (
+        client.get(f"/api/v1/public/invitations/{other}").json()["participant"][
+            "deprivation_quintile"
+        ]
+        is None
+    )
+
+
+@pytest.mark.parametrize("band", ["quintile_6", "5", "QUINTILE_1", "", None, 3])
+def test_an_unknown_deprivation_band_is_400_and_writes_nothing(client, authority_a, band):
+    survey = _open_survey(authority_a)
+    response = client.post(survey, {**ANSWERS, "deprivation_quintile": band}, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["status"] == 400 and "deprivation_quintile" in body["fields"]
+    assert _response_count(authority_a) == 0
+
+
+def test_an_invited_answer_may_give_the_deprivation_quintile_and_keeps_what_it_leaves_out(
+    client, invited, authority_a
+):
+    # Staff recorded an age band when inviting; the resident adds their quintile.
+    given = client.put(
+        _url(invited, "/response"), {**ANSWERS, "deprivation_quintile": "quintile_4"}, format="json"
+    )
+    assert given.status_code == 200, given.json()
+    assert given.json()["participant"]["deprivation_quintile"] == "quintile_4"
+    assert given.json()["participant"]["age_band"] == "45_54"
+    # Answering again without the question leaves it as it was.
+    again = client.put(_url(invited, "/response"), {**ANSWERS, "acceptability": 1}, format="json")
+    assert again.json()["participant"]["deprivation_quintile"] == "quintile_4"
+    with authority_context(authority_a):
+        person = Participant.objects.get(pk=invited.pk)
+        assert (person.deprivation_quintile, person.age_band) == ("quintile_4", "45_54")
+        assert Response.objects.get(participant=person).acceptability == 1
+
+
+def test_an_invited_answer_with_an_unknown_band_changes_nothing(client, invited, authority_a):
+    response = client.put(
+        _url(invited, "/response"), {**ANSWERS, "deprivation_quintile": "top"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "deprivation_quintile" in response.json()["fields"]
+    assert _response_count(authority_a) == 0
+    with authority_context(authority_a):
+        assert Participant.objects.get(pk=invited.pk).deprivation_quintile == ""
+
+
+def test_an_invited_answer_after_the_close_sets_no_demographics(client, invited, authority_a):
+    with authority_context(authority_a):
+        consultation_close(consultation=invited.consultation)
+    response = client.put(
+        _url(invited, "/response"), {**ANSWERS, "deprivation_quintile": "quintile_1"}, format="json"
+    )
+    assert response.status_code == 410
+    with authority_context(authority_a):
+        assert Participant.objects.get(pk=invited.pk).deprivation_quintile == ""

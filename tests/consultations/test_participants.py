@@ -153,3 +153,34 @@ def test_own_erasure_removes_the_response_and_every_detail(in_authority_a):
     assert (participant.email, participant.gender, participant.token_digest) == ("", "", None)
     assert not Response.objects.filter(participant=participant).exists()
     assert _text_columns_containing("gone@example.org") == []
+
+
+def test_csv_import_takes_a_deprivation_quintile_and_refuses_an_unknown_one(in_authority_a):
+    consultation = make_consultation()
+    content = (
+        "email,deprivation_quintile\n"
+        "one@example.org,quintile_5\n"
+        "two@example.org,Prefer_Not_To_Say\n"
+        "three@example.org,\n"
+    )
+    participant_import_csv(consultation=consultation, content=content)
+    held = dict(Participant.objects.values_list("email", "deprivation_quintile"))
+    assert held == {
+        "one@example.org": "quintile_5",
+        "two@example.org": "prefer_not_to_say",
+        "three@example.org": "",
+    }
+    with pytest.raises(ValidationError) as error:
+        participant_import_csv(
+            consultation=consultation, content="email,deprivation_quintile\nfour@example.org,6\n"
+        )
+    assert set(error.value.message_dict) == {"rows.2.deprivation_quintile"}
+    assert not Participant.objects.filter(email="four@example.org").exists()
+
+
+def test_erasure_on_request_blanks_the_deprivation_quintile(in_authority_a):
+    consultation = make_consultation()
+    person = make_participant(consultation, deprivation_quintile="quintile_1")
+    participant_erase(participant=person)
+    person.refresh_from_db()
+    assert person.deprivation_quintile == "" and person.erased_at is not None

@@ -251,3 +251,59 @@ def test_answers_in_the_form_match_the_api_answers(invited):
     from web.forms import ResidentForm
 
     assert set(ResidentForm.answer_fields) == set(ANSWERS)
+
+
+# -- the deprivation quintile question ------------------------------------------------------
+
+
+def test_the_form_asks_for_the_deprivation_quintile_with_a_hint(page, invited):
+    html = page.get(_url(invited)).content.decode()
+    assert "How deprived is the area you live in?" in html
+    assert 'id="deprivation_quintile-hint"' in html
+    for value in ("quintile_1", "quintile_5", "prefer_not_to_say"):
+        assert f'name="deprivation_quintile" type="radio" value="{value}"' in html
+
+
+def test_a_deprivation_quintile_is_recorded_shown_again_and_erased(page, invited, authority_a):
+    page.post(_url(invited), {**FORM, "deprivation_quintile": "quintile_1"})
+    person, _ = _held(authority_a, invited)
+    assert person.deprivation_quintile == "quintile_1"
+    form = page.get(_url(invited)).content.decode()
+    assert 'name="deprivation_quintile" type="radio" value="quintile_1" checked' in form
+    held = page.get(_url(invited, "your-data/")).content.decode()
+    assert "Deprivation of your area" in held
+    assert "Group 1: the most deprived fifth of areas" in held
+
+    page.post(_url(invited, "erase/"))
+    person, _ = _held(authority_a, invited)
+    assert person.deprivation_quintile == ""
+
+
+def test_leaving_the_deprivation_question_blank_clears_an_earlier_answer(
+    page, invited, authority_a
+):
+    page.post(_url(invited), {**FORM, "deprivation_quintile": "quintile_3"})
+    page.post(_url(invited), {**FORM, "deprivation_quintile": ""})
+    person, _ = _held(authority_a, invited)
+    assert person.deprivation_quintile == ""
+    held = page.get(_url(invited, "your-data/")).content.decode()
+    assert "Not given" in held
+
+
+def test_an_unknown_deprivation_band_shows_the_error_and_writes_nothing(page, invited, authority_a):
+    response = page.post(_url(invited), {**FORM, "deprivation_quintile": "quintile_9"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "govuk-error-summary" in html and 'href="#deprivation_quintile"' in html
+    person, answer = _held(authority_a, invited)
+    assert answer is None and person.deprivation_quintile == ""
+
+
+def test_the_deprivation_choices_are_the_models_and_the_baselines_bands():
+    from backend.consultations.models import DeprivationQuintile
+    from backend.population.bands import BANDS, DECLINED
+    from web.forms import DEPRIVATION_CHOICES
+
+    values = [value for value, _ in DEPRIVATION_CHOICES]
+    assert values == DeprivationQuintile.values
+    assert values == [*BANDS["deprivation"], DECLINED]

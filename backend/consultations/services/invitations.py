@@ -1,4 +1,4 @@
-"""An invited resident answering on the public pages: the answer and optional demographics."""
+"""An invited resident answering (public pages or API): the answer and optional demographics."""
 
 from __future__ import annotations
 
@@ -17,13 +17,17 @@ def invitation_answer(
     """Record or replace the answer and set the demographics the resident chose to give.
 
     One transaction: a closed consultation refuses both (``response_submit``
-    raises before anything is written). Only the demographic fields change;
-    contact details stay as staff recorded them.
+    raises before anything is written). Only the demographic fields given
+    change (the pages give every one, a blank clearing it; an API client may
+    give some, and the others stay as they were); contact details stay as staff
+    recorded them.
     """
     response = response_submit(participant=participant, answers=answers)
-    details = {field: demographics.get(field, "") for field in DEMOGRAPHIC_FIELDS}
-    details["postcode_district"] = details["postcode_district"].upper()
-    Participant.objects.filter(pk=participant.pk).update(**details)
+    details = {field: demographics[field] for field in DEMOGRAPHIC_FIELDS if field in demographics}
+    if "postcode_district" in details:
+        details["postcode_district"] = details["postcode_district"].upper()
+    if details:
+        Participant.objects.filter(pk=participant.pk).update(**details)
     for field, value in details.items():
         setattr(participant, field, value)
     return response

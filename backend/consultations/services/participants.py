@@ -19,6 +19,7 @@ from backend.consultations.models import (
     AgeBand,
     Consultation,
     ConsultationStatus,
+    DeprivationQuintile,
     Disability,
     Ethnicity,
     Gender,
@@ -42,6 +43,7 @@ CSV_COLUMNS = (
     "gender",
     "ethnicity",
     "disability",
+    "deprivation_quintile",
     "postcode_district",
 )
 CSV_MAX_ROWS = 5000
@@ -50,6 +52,7 @@ CHOICES = {
     "gender": Gender.values,
     "ethnicity": Ethnicity.values,
     "disability": Disability.values,
+    "deprivation_quintile": DeprivationQuintile.values,
 }
 # The outward code of a UK postcode (e.g. "SW1A", "M1", "B33").
 POSTCODE_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
@@ -214,7 +217,7 @@ def _scrub(participants: Any, now: datetime, *, demographics: bool) -> int:
         "erased_at": now,
     }
     if demographics:
-        changes.update(age_band="", gender="", ethnicity="", disability="")
+        changes.update(age_band="", gender="", ethnicity="", disability="", deprivation_quintile="")
     ids = list(participants.values_list("pk", flat=True))
     OutboxMessage.objects.filter(participant_id__in=ids, status=OutboxStatus.PENDING).update(
         status=OutboxStatus.SKIPPED

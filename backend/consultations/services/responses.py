@@ -26,7 +26,14 @@ ANSWER_FIELDS = (
     "conditions",
     "comment",
 )
-DEMOGRAPHIC_FIELDS = ("age_band", "gender", "ethnicity", "disability", "postcode_district")
+DEMOGRAPHIC_FIELDS = (
+    "age_band",
+    "gender",
+    "ethnicity",
+    "disability",
+    "deprivation_quintile",
+    "postcode_district",
+)
 
 
 def _consultation_shared_lock(consultation_id: int) -> Consultation:
