@@ -322,9 +322,10 @@ def pytest_command(pytest_args: list[str]) -> list[str]:
     )
     processes = pytest_processes()
     if not chosen and processes > 1:
-        # worksteal: a process that finishes its share takes tests from a busy one, so
-        # the few tests that start a whole dev runner do not leave one process last.
-        command += ["-n", str(processes), "--dist", "worksteal"]
+        # loadfile: each test file runs whole in one process, so a file's fixtures that
+        # start a dev runner or a browser start once, and a file's closing checks (every
+        # page state was checked for accessibility) see the tests before them.
+        command += ["-n", str(processes), "--dist", "loadfile"]
     return [*command, *pytest_args]
 
 

@@ -118,7 +118,7 @@ def test_run_serves_me_with_a_printed_token_and_ctrl_c_stops_everything(tmp_path
             raise
     # Every process the runner starts names the data folder, the web port or the
     # worker's port-stamped node name on its command line. PostgreSQL's shutdown
-    # checkpoint can outlast the runner by a few seconds on a loaded machine.
+    # checkpoint can outlast the runner on a loaded machine: allow what pg_ctl allows.
     marks = [str(tmp_path), f"127.0.0.1:{port}", f"dev-{port}@", f":{env['DEV_REDIS_PORT']}"]
 
     def leftover_processes() -> list[psutil.Process]:
@@ -129,7 +129,7 @@ def test_run_serves_me_with_a_printed_token_and_ctrl_c_stops_everything(tmp_path
             and any(mark in " ".join(p.info["cmdline"] or []) for mark in marks)
         ]
 
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     leftovers = leftover_processes()
     while leftovers and time.monotonic() < deadline:
         time.sleep(1)
