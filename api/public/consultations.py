@@ -183,15 +183,17 @@ def _participant(request: Request, token: str) -> Participant:
     return participant
 
 
-def _invitation_body(participant: Participant) -> dict[str, Any]:
-    response = selectors.response_for(participant=participant)
-    return InvitationSerializer(
-        {
-            "consultation": participant.consultation,
-            "participant": participant,
-            "response": response,
-        }
-    ).data
+# One instance for every request: DRF builds a serializer's fields (copies of the
+# declared ones, model introspection for the nested model serializers) each time
+# one is made, which cost about as much as recording the answer. Representing
+# keeps no state between calls, so the instance is safe to share between threads.
+_INVITATION = InvitationSerializer()
+
+
+def _invitation_body(participant: Participant, response: ConsultationResponse | None) -> Any:
+    return _INVITATION.to_representation(
+        {"consultation": participant.consultation, "participant": participant, "response": response}
+    )
 
 
 class InvitationView(PublicAPIView):
@@ -201,7 +203,9 @@ class InvitationView(PublicAPIView):
 
     @extend_schema(responses={200: InvitationSerializer}, tags=["public"])
     def get(self, request: Request, token: str) -> Response:
-        return Response(_invitation_body(_participant(request, token)))
+        participant = _participant(request, token)
+        response = selectors.response_for(participant=participant)
+        return Response(_invitation_body(participant, response))
 
     @extend_schema(
         responses={204: None},
@@ -228,8 +232,8 @@ class InvitationResponseView(PublicAPIView):
         participant = _participant(request, token)
         data = ResponseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        response_submit(participant=participant, answers=data.validated_data)
-        return Response(_invitation_body(participant))
+        response = response_submit(participant=participant, answers=data.validated_data)
+        return Response(_invitation_body(participant, response))
 
 
 class OpenSurveyView(PublicAPIView):
