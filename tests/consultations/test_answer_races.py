@@ -1,9 +1,9 @@
 """Exactly-once answers under real concurrency: separate connections, real commits.
 
-Each test commits its consultation (``django_db_blocker.unblock()``, outside the
-test transaction, so other connections see it), runs answers, closes and
-erasures in threads that each hold their own PostgreSQL connection, and deletes
-what it made afterwards. The invariants:
+Everything runs in threads that each hold their own PostgreSQL connection,
+outside the test's transaction: the set-up commits its consultation so that the
+others see it, answers, closes and erasures race for real, and the set-up's
+rows are deleted afterwards. The invariants:
 
 - a resident who answers several times at once keeps one answer, changed in
   place, with one revision per answer sent;
@@ -54,39 +54,6 @@ def generous_rates(monkeypatch):
     monkeypatch.setitem(rates, "consultation_address", "10000/min")
 
 
-@pytest.fixture
-def survey(
-    django_db_setup: None, django_db_blocker: Any
-) -> Iterator[Callable[[int], list[Participant]]]:
-    """survey(n) → n invited residents of an open, committed consultation in authority A.
-
-    No ``db`` fixture: nothing runs inside a test transaction, and database access
-    stays unblocked for the whole test, from every thread.
-    """
-    made: list[tuple[int, int, int | None]] = []
-
-    def make(count: int) -> list[Participant]:
-        with authority_context("alpha"):
-            proposal = make_proposal()
-            consultation = make_consultation(proposal=proposal, method="online_survey")
-            people = [make_participant(consultation) for _ in range(count)]
-            consultation_open(consultation=consultation)
-            owner_id = proposal.owner_id or proposal.created_by_id
-            made.append((consultation.pk, proposal.pk, owner_id))
-        return people
-
-    with django_db_blocker.unblock():
-        try:
-            yield make
-        finally:
-            with authority_context("alpha"):
-                for consultation_id, proposal_id, owner_id in made:
-                    Consultation.objects.filter(pk=consultation_id).delete()
-                    Proposal.objects.filter(pk=proposal_id).delete()
-                    if owner_id is not None:
-                        User.objects.filter(pk=owner_id).delete()
-
-
 def _run(work: Callable[[], Any]) -> tuple[threading.Thread, dict[str, Any]]:
     """Start ``work`` in a thread with its own connection in authority A; its outcome lands in
     the returned dict (``value`` or ``error``)."""
@@ -106,6 +73,43 @@ def _run(work: Callable[[], Any]) -> tuple[threading.Thread, dict[str, Any]]:
     return thread, outcome
 
 
+def _committed(work: Callable[[], Any]) -> Any:
+    """Run ``work`` on a connection of its own, outside the test's transaction, and commit."""
+    thread, outcome = _run(work)
+    thread.join(timeout=60)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+@pytest.fixture
+def survey(authority_a) -> Iterator[Callable[[int], list[Participant]]]:
+    """survey(n) → n invited residents of an open consultation in authority A, committed."""
+    made: list[tuple[int, int, int | None]] = []
+
+    def make(count: int) -> list[Participant]:
+        def build() -> list[Participant]:
+            proposal = make_proposal()
+            consultation = make_consultation(proposal=proposal, method="online_survey")
+            people = [make_participant(consultation) for _ in range(count)]
+            consultation_open(consultation=consultation)
+            made.append((consultation.pk, proposal.pk, proposal.owner_id))
+            return people
+
+        return _committed(build)
+
+    yield make
+
+    def cleanup() -> None:
+        for consultation_id, proposal_id, owner_id in made:
+            Consultation.objects.filter(pk=consultation_id).delete()
+            Proposal.objects.filter(pk=proposal_id).delete()
+            if owner_id is not None:
+                User.objects.filter(pk=owner_id).delete()
+
+    _committed(cleanup)
+
+
 def _client() -> APIClient:
     client = APIClient(HTTP_HOST=f"alpha.{settings.BASE_DOMAIN}")
     client.defaults["REMOTE_ADDR"] = f"10.77.{next(_addresses) % 250}.1"
@@ -113,8 +117,7 @@ def _client() -> APIClient:
 
 
 def _in_a(read: Callable[[], Any]) -> Any:
-    with authority_context("alpha"):
-        return read()
+    return _committed(read)
 
 
 def test_one_resident_answering_from_eight_tabs_at_once_keeps_one_answer(survey):
