@@ -35,6 +35,7 @@ from backend.consultations.services import (
     response_submit,
 )
 from backend.core.errors import Gone
+from backend.programme.models import ConsultationCost
 from backend.proposals.models import Proposal
 from tenants.context import authority_context
 from tests.consultations.factories import (
@@ -87,8 +88,9 @@ def _committed(work: Callable[[], Any]) -> Any:
 def survey(authority_a) -> Iterator[Callable[[int], list[Participant]]]:
     """survey(n) → n invited residents of an open consultation in authority A, committed."""
     made: list[tuple[int, int, int | None]] = []
-    # A close announces itself and the benchmarks app records a refresh request for the
-    # authority (public schema, committed here): leave none behind that was not there.
+    # A close announces itself: the benchmarks app records a refresh request for the
+    # authority and the programme copies the cost (public schema, committed here).
+    # Leave none of it behind.
     refresh_requested = _committed(RefreshRequest.objects.filter(authority=authority_a).exists)
 
     def make(count: int) -> list[Participant]:
@@ -106,6 +108,10 @@ def survey(authority_a) -> Iterator[Callable[[int], list[Participant]]]:
 
     def cleanup() -> None:
         for consultation_id, proposal_id, owner_id in made:
+            # The programme's copy of a closed consultation's cost (public schema).
+            ConsultationCost.objects.filter(
+                authority=authority_a, consultation_id=consultation_id
+            ).delete()
             Consultation.objects.filter(pk=consultation_id).delete()
             Proposal.objects.filter(pk=proposal_id).delete()
             if owner_id is not None:
