@@ -18,6 +18,7 @@ import time
 import psycopg
 
 SCRIPTS = ["onboarding", "migrate_noop", "task_throughput", "search_path", "list_view", "scale"]
+SCRIPTS += ["answer_throughput"]
 
 
 def _admin_url(url: str) -> tuple[str, str]:

@@ -44,6 +44,7 @@ from backend.consultations.models import Response as ConsultationResponse
 from backend.consultations.services import (
     DEMOGRAPHIC_FIELDS,
     participant_erase,
+    response_submit,
     response_submit_open_link,
 )
 from backend.consultations.services.invitations import invitation_answer
@@ -204,15 +205,17 @@ def _participant(request: Request, token: str) -> Participant:
     return participant
 
 
-def _invitation_body(participant: Participant) -> dict[str, Any]:
-    response = selectors.response_for(participant=participant)
-    return InvitationSerializer(
-        {
-            "consultation": participant.consultation,
-            "participant": participant,
-            "response": response,
-        }
-    ).data
+# One instance for every request: DRF builds a serializer's fields (copies of the
+# declared ones, model introspection for the nested model serializers) each time
+# one is made, which cost about as much as recording the answer. Representing
+# keeps no state between calls, so the instance is safe to share between threads.
+_INVITATION = InvitationSerializer()
+
+
+def _invitation_body(participant: Participant, response: ConsultationResponse | None) -> Any:
+    return _INVITATION.to_representation(
+        {"consultation": participant.consultation, "participant": participant, "response": response}
+    )
 
 
 class InvitationView(PublicAPIView):
@@ -222,7 +225,9 @@ class InvitationView(PublicAPIView):
 
     @extend_schema(responses={200: InvitationSerializer}, tags=["public"])
     def get(self, request: Request, token: str) -> Response:
-        return Response(_invitation_body(_participant(request, token)))
+        participant = _participant(request, token)
+        response = selectors.response_for(participant=participant)
+        return Response(_invitation_body(participant, response))
 
     @extend_schema(
         responses={204: None},
@@ -253,8 +258,13 @@ class InvitationResponseView(PublicAPIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         demographics = {field: values.pop(field) for field in DEMOGRAPHIC_FIELDS if field in values}
-        invitation_answer(participant=participant, answers=values, demographics=demographics)
-        return Response(_invitation_body(participant))
+        if demographics:
+            answered = invitation_answer(
+                participant=participant, answers=values, demographics=demographics
+            )
+        else:  # the common case: one statement, no transaction of its own
+            answered = response_submit(participant=participant, answers=values)
+        return Response(_invitation_body(participant, answered))
 
 
 class OpenSurveyView(PublicAPIView):

@@ -101,3 +101,31 @@ def test_an_invitation_issued_before_per_purpose_salts_still_works(in_authority_
 def test_malformed_tokens_find_nobody(in_authority_a, forged):
     make_participant(make_consultation())
     assert selectors.participant_by_token(token=forged) is None
+
+
+def test_lookup_by_token_loads_what_select_related_loads(in_authority_a):
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    consultation = make_consultation(description="Two evenings.", budget=Decimal("1250.50"))
+    participant = make_participant(consultation, "loaded@example.org", age_band="45_54")
+    found = selectors.participant_by_token(token=token_of(participant))
+    expected = Participant.objects.select_related("consultation", "consultation__method").get(
+        pk=participant.pk
+    )
+    assert found is not None
+    for mine, theirs in [
+        (found, expected),
+        (found.consultation, expected.consultation),
+        (found.consultation.method, expected.consultation.method),
+    ]:
+        fields = type(theirs)._meta.concrete_fields
+        assert [(f.attname, getattr(mine, f.attname)) for f in fields] == [
+            (f.attname, getattr(theirs, f.attname)) for f in fields
+        ]
+        assert not mine._state.adding
+    with CaptureQueriesContext(connection) as queries:
+        assert found.consultation.method.key == expected.consultation.method.key
+    assert queries.captured_queries == []

@@ -230,7 +230,11 @@ def participant_erase(*, participant: Participant) -> None:
     """The participant's own request: delete their response and everything about them.
 
     The row stays (anonymous) so that the invited count of past results holds.
+    The participant's row is locked first: an answer in flight (it holds the row
+    ``FOR KEY SHARE``) commits before the delete below runs, and one that arrives
+    after waits, sees the erasure and writes nothing (see ``response_submit``).
     """
+    list(Participant.objects.select_for_update().filter(pk=participant.pk).values_list("pk"))
     Response.objects.filter(participant=participant).delete()
     _scrub(Participant.objects.filter(pk=participant.pk), timezone.now(), demographics=True)
 

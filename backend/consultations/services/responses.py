@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from backend.consultations.models import (
@@ -55,43 +55,88 @@ def _consultation_shared_lock(consultation_id: int) -> Consultation:
     return consultation
 
 
-def _require_accepting(consultation: Consultation) -> None:
-    if consultation.status in {S.CLOSED, S.RESULTS_PUBLISHED}:
+def _require_accepting(status: str) -> None:
+    if status in {S.CLOSED, S.RESULTS_PUBLISHED}:
         raise Gone(
             "This consultation has closed and no longer accepts responses. Thank you for your "
             "interest.",
             code="consultation_closed",
         )
-    if consultation.status == S.CANCELLED:
+    if status == S.CANCELLED:
         raise Gone("This consultation was cancelled.", code="consultation_cancelled")
-    if consultation.status != S.OPEN:
+    if status != S.OPEN:
         raise Conflict(
             "This consultation is not open yet; come back after it starts.",
             code="consultation_not_open",
         )
 
 
-@transaction.atomic
+_RESPONSE_FIELDS = Response._meta.concrete_fields
+# One statement records or replaces an answer (see response_submit for the locks).
+_ANSWER_UPSERT = """
+WITH answering AS (
+    SELECT p.id FROM "{participant}" p JOIN "{consultation}" c ON c.id = p.consultation_id
+    WHERE p.id = %(participant)s AND p.erased_at IS NULL AND c.status = %(open)s
+    FOR KEY SHARE OF p FOR SHARE OF c
+)
+INSERT INTO "{response}" AS r (participant_id, {answer_columns}, submitted_at, updated_at, revision)
+SELECT id, {answer_values}, %(now)s, %(now)s, 1 FROM answering
+ON CONFLICT (participant_id) DO UPDATE SET {answer_updates},
+    updated_at = EXCLUDED.updated_at, revision = r.revision + 1
+RETURNING {returning}
+""".format(
+    participant=Participant._meta.db_table,
+    consultation=Consultation._meta.db_table,
+    response=Response._meta.db_table,
+    answer_columns=", ".join(ANSWER_FIELDS),
+    answer_values=", ".join(f"%({field})s" for field in ANSWER_FIELDS),
+    answer_updates=", ".join(f"{field} = EXCLUDED.{field}" for field in ANSWER_FIELDS),
+    returning=", ".join(f"r.{field.column}" for field in _RESPONSE_FIELDS),
+)
+
+
 def response_submit(*, participant: Participant, answers: dict[str, Any]) -> Response:
     """Record or replace the participant's answer while the consultation is open.
 
-    Locks the consultation row (shared with other answers) so that a close cannot
-    slip between the status check and the write.
+    One statement, so atomic on its own and one round trip (no BEGIN/COMMIT of
+    its own; inside a caller's transaction its locks last until that commits):
+    it locks the consultation ``FOR SHARE`` and the participant ``FOR KEY SHARE``,
+    then inserts the answer or, when the participant already has one, replaces
+    it and counts a revision (``ON CONFLICT``: the response's unique participant
+    makes concurrent answers of one resident queue, never duplicate).
+
+    - A close locks the consultation ``FOR UPDATE``: it waits for the answers in
+      flight, which its results then count; an answer arriving during a close
+      waits for it, re-reads the status (PostgreSQL re-checks a locked row's
+      condition against its newest version) and inserts nothing.
+    - An erasure locks the participant ``FOR UPDATE`` first: an answer racing it
+      either commits before (and is deleted with the rest) or inserts nothing.
+      ``FOR KEY SHARE`` still lets the resident's own demographics be updated in
+      the same transaction as the answer (``invitation_answer``).
+
+    When nothing was written, the consultation's status says why (410/409); an
+    open consultation means the participant was erased meanwhile (410).
     """
-    consultation = _consultation_shared_lock(participant.consultation_id)
-    _require_accepting(consultation)
-    now = timezone.now()
     values = {field: answers.get(field, "") for field in ANSWER_FIELDS}
-    response = Response.objects.select_for_update().filter(participant=participant).first()
-    if response is None:
-        return Response.objects.create(
-            participant=participant, submitted_at=now, updated_at=now, **values
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ANSWER_UPSERT,
+            {**values, "participant": participant.pk, "open": S.OPEN, "now": timezone.now()},
         )
-    for field, value in values.items():
-        setattr(response, field, value)
-    response.updated_at = now
-    response.revision += 1
-    response.save()
+        row = cursor.fetchone()
+    if row is None:
+        status = (
+            Consultation.objects.filter(pk=participant.consultation_id)
+            .values_list("status", flat=True)
+            .first()
+        )
+        _require_accepting(status or "")
+        raise Gone(
+            "Your answer and details were erased; this link no longer works.",
+            code="invitation_erased",
+        )
+    response = Response.from_db(connection.alias, [f.attname for f in _RESPONSE_FIELDS], row)
+    response.participant = participant
     return response
 
 
@@ -105,7 +150,7 @@ def response_submit_open_link(
     their answer later, exactly like an invited participant.
     """
     consultation = _consultation_shared_lock(consultation.pk)
-    _require_accepting(consultation)
+    _require_accepting(consultation.status)
     details = {field: demographics.get(field, "") for field in DEMOGRAPHIC_FIELDS}
     details["postcode_district"] = details["postcode_district"].upper()
     new = participant_build(consultation, details, ParticipantSource.OPEN_LINK)
