@@ -18,6 +18,6 @@ def throttle_wait(request: HttpRequest, view: Any) -> float | None:
     """
     for throttle_class in PUBLIC_CONSULTATION_THROTTLES:
         throttle = throttle_class()
-        if not throttle.allow_request(request, view):  # type: ignore[arg-type]
+        if not throttle.allow_request(request, view):
             return throttle.wait() or 1.0
     return None
