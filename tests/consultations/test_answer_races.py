@@ -35,6 +35,7 @@ from backend.consultations.services import (
     response_submit,
 )
 from backend.core.errors import Gone
+from backend.findings.models import ScenarioFact
 from backend.programme.models import ConsultationCost
 from backend.proposals.models import Proposal
 from tenants.context import authority_context
@@ -110,6 +111,10 @@ def survey(authority_a) -> Iterator[Callable[[int], list[Participant]]]:
         for consultation_id, proposal_id, owner_id in made:
             # The programme's copy of a closed consultation's cost (public schema).
             ConsultationCost.objects.filter(
+                authority=authority_a, consultation_id=consultation_id
+            ).delete()
+            # The programme findings' copy of what it shared and what people thought.
+            ScenarioFact.objects.filter(
                 authority=authority_a, consultation_id=consultation_id
             ).delete()
             Consultation.objects.filter(pk=consultation_id).delete()
