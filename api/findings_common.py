@@ -96,9 +96,19 @@ class FindingsTableSerializer(serializers.Serializer[Any]):
     by = serializers.ListField(child=serializers.ChoiceField(choices=DIMENSION_CHOICES))
     results = FindingsRowSerializer(many=True, help_text="The total first, then every cell.")
     facts_computed_at = serializers.DateTimeField(
-        allow_null=True, help_text="When the newest scenario fact was copied."
+        allow_null=True, help_text="When the newest scenario fact behind these figures was copied."
     )
-    policy = FindingsPolicySerializer()
+    computed_at = serializers.DateTimeField(
+        help_text="When these figures were computed and protected (docs/findings.md, "
+        "freshness): changes to the facts show here about a minute later."
+    )
+    version = serializers.CharField(
+        help_text="Fingerprint of the facts and rules behind these figures; it changes "
+        "whenever the figures may."
+    )
+    policy = FindingsPolicySerializer(
+        help_text="The disclosure rules these figures were protected with."
+    )
 
 
 class FindingsValueSerializer(serializers.Serializer[Any]):
@@ -138,5 +148,7 @@ def table_body(table: dict[str, Any]) -> dict[str, Any]:
         "by": table["by"],
         "results": [total, *rows],
         "facts_computed_at": table["facts_computed_at"],
+        "computed_at": table["computed_at"],
+        "version": table["version"],
         "policy": table["policy"],
     }

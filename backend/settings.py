@@ -508,3 +508,5 @@ if PRODUCTION and production_problems():
 # proposals and authorities behind it, on top of the disclosure threshold on respondents.
 FINDINGS_MIN_PROPOSALS = env_int("FINDINGS_MIN_PROPOSALS", 5)
 FINDINGS_MIN_AUTHORITIES = env_int("FINDINGS_MIN_AUTHORITIES", 3)
+# The protected findings table is recomputed this long after the last fact change.
+FINDINGS_REFRESH_SETTLE_SECONDS = env_int("FINDINGS_REFRESH_SETTLE_SECONDS", 30)

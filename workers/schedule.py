@@ -15,7 +15,10 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "benchmarks.recompute_all",
         "schedule": crontab(hour=2, minute=30),
     },
-    # Recopies every authority's scenario facts for the programme findings (fans out).
+    # Recomputes the stored findings table once changed scenario facts have settled.
+    "findings-refresh-due": {"task": "findings.refresh_due", "schedule": 15.0},
+    # Recopies every authority's scenario facts for the programme findings (fans out);
+    # each authority's rebuild asks for a table refresh, which findings-refresh-due runs.
     "findings-nightly": {
         "task": "findings.rebuild_all",
         "schedule": crontab(hour=3, minute=0),

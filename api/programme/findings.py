@@ -27,7 +27,11 @@ from tenants.roles import ANY_PROGRAMME_ROLE, COORDINATORS
 
 class FindingsView(ProgrammeAPIView):
     """Net acceptability and the public-vs-officer gap by one scenario dimension or a pair,
-    across authorities, through disclosure control; ``?format=csv`` for a spreadsheet."""
+    across authorities, through disclosure control; ``?format=csv`` for a spreadsheet.
+
+    Answers from the stored table, recomputed about a minute after the facts change
+    (``computed_at``, ``version``); until then the previous table is served whole. The
+    very first request of an installation with no stored table computes it, once."""
 
     renderer_classes = RENDERERS
     csv_columns = staticmethod(findings_csv_columns)

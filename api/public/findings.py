@@ -21,7 +21,8 @@ from backend.findings.selectors import findings_published, findings_table
 
 class PublicFindingsView(PublicAPIView):
     """The same disclosure-controlled figures as the programme's findings; 404 until a
-    coordinator publishes them. ``?format=csv`` for a spreadsheet."""
+    coordinator publishes them. ``?format=csv`` for a spreadsheet. Served from the same
+    stored table as the programme's findings (``computed_at``, ``version``)."""
 
     renderer_classes = RENDERERS
     csv_columns = staticmethod(findings_csv_columns)

@@ -89,3 +89,35 @@ class FindingsPublicationChange(models.Model):
 
     def __str__(self) -> str:
         return f"{'on' if self.published else 'off'} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class FindingsTable(models.Model):
+    """The published findings, after disclosure control: what every request reads (one row).
+
+    Written whole by ``findings_table_refresh`` in one statement, so a reader
+    sees the previous table or the new one, never a mixture. ``cells`` maps a
+    cell's name (``backend.findings.table.cell_name``) to its rendered row;
+    ``facts_version`` fingerprints the facts and rules it was computed from.
+    """
+
+    cells = models.JSONField()
+    policy = models.JSONField()
+    facts_version = models.CharField(max_length=64)
+    facts_count = models.PositiveIntegerField()
+    facts_computed_at = models.DateTimeField(null=True)
+    # When the facts were read: a slower, older computation never replaces a newer one.
+    facts_read_at = models.DateTimeField()
+    computed_at = models.DateTimeField()
+    compute_seconds = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"findings at {self.computed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class FindingsRefreshRequest(models.Model):
+    """Some scenario facts changed; the sweeper recomputes the table once they settle (one row)."""
+
+    requested_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"requested at {self.requested_at:%Y-%m-%d %H:%M:%S}"

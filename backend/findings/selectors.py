@@ -1,9 +1,9 @@
 """Reads: the findings table for one or two dimensions, as anyone outside an authority sees it.
 
-Reads the public ``ScenarioFact`` rows only. The whole cube and its
-protection are computed once per state of the facts (and of the settings)
-and kept in memory, so every query of the same state answers from the same
-decision about which cells are withheld.
+Reads the stored ``FindingsTable`` only (computed by the ``findings.refresh_table``
+task after the facts change): a request costs one small query, whatever the
+size of the programme. Every query answers from the same stored decision about
+which cells are withheld.
 """
 
 from __future__ import annotations
@@ -14,122 +14,48 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Max
-
-from backend.consultations.scoring import TESTS
-from backend.disclosure.counts import round_count
-from backend.disclosure.reasons import ReasonCode, Withheld
-from backend.findings.cube import TOTAL, Cell, Fact, Totals, facts_from_rows, fold, published_cells
+from backend.findings.cube import TOTAL, published_cells
 from backend.findings.dimensions import DIMENSIONS
-from backend.findings.disclosure import RESPONDENTS, FindingsPolicy, gap_measure, withheld_cells
-from backend.findings.models import FindingsPublication, ScenarioFact
-
-FACT_FIELDS = (
-    "authority_id",
-    "proposal_id",
-    "data_kinds",
-    "special_category",
-    "criminal_offence",
-    "partner_types",
-    "direction",
-    "frequency",
-    "service_areas",
-    "legal_gateway",
-    "respondents",
-    "acceptable",
-    "unacceptable",
-    "gap_sum",
-    "gap_count",
-)
+from backend.findings.models import FindingsPublication, FindingsTable
+from backend.findings.services import findings_table_ensure
+from backend.findings.table import cell_name
 
 
 @dataclass(frozen=True)
-class Protected:
-    """The cube of one state of the facts, with its withheld cells per measure."""
+class Stored:
+    """The stored table as this process last loaded it."""
 
-    facts: list[Fact]
-    cells: dict[Cell, Totals]
-    withheld: dict[str, dict[Cell, Withheld]]
-    rules: FindingsPolicy
-    computed_at: datetime | None
+    version: str
+    computed_at: datetime
+    cells: dict[str, Any]
+    policy: dict[str, int]
+    facts_computed_at: datetime | None
 
 
 _lock = threading.Lock()
-_memo: dict[tuple[Any, ...], Protected] = {}
+_loaded: dict[tuple[str, datetime], Stored] = {}
 
 
-def _state() -> tuple[Any, ...]:
-    summary = ScenarioFact.objects.aggregate(
-        count=Count("id"), last=Max("computed_at"), top=Max("id")
-    )
-    return (summary["count"], summary["last"], summary["top"])
-
-
-def findings_protected(*, rules: FindingsPolicy | None = None) -> Protected:
-    """The cube and its protection for the facts as they are now."""
-    rules = rules or FindingsPolicy.from_settings()
-    key = (*_state(), rules)
-    with _lock:
-        found = _memo.get(key)
-    if found is not None:
-        return found
-    facts: list[Fact] = facts_from_rows(ScenarioFact.objects.order_by("id").values(*FACT_FIELDS))
-    cells = fold(facts)
-    protected = Protected(
-        facts=facts,
-        cells=dict(cells),
-        withheld=withheld_cells(cells, facts, rules),
-        rules=rules,
-        computed_at=key[1],
+def _stored_table() -> Stored:
+    """The stored table; its cells are parsed once per process per computation."""
+    head = FindingsTable.objects.filter(pk=1).values_list("facts_version", "computed_at").first()
+    if head is not None:
+        with _lock:
+            found = _loaded.get(head)
+        if found is not None:
+            return found
+    table = findings_table_ensure()
+    stored = Stored(
+        version=table.facts_version,
+        computed_at=table.computed_at,
+        cells=table.cells,
+        policy=table.policy,
+        facts_computed_at=table.facts_computed_at,
     )
     with _lock:
-        _memo.clear()  # only the latest state is ever asked for again
-        _memo[key] = protected
-    return protected
-
-
-def _row(protected: Protected, cell: Cell) -> dict[str, Any]:
-    rules = protected.rules
-    totals = protected.cells.get(cell, Totals())
-    withheld: dict[str, dict[str, Any]] = {}
-    hidden = protected.withheld[RESPONDENTS].get(cell)
-    row: dict[str, Any] = {"cell": dict(cell)}
-    if hidden is not None:
-        reason = rules.reason_dict(hidden)
-        for key in ("respondents", "proposals", "authorities"):
-            row[key] = None
-            withheld[key] = reason
-        row["net_acceptability"] = None
-        derived = rules.reason_dict(Withheld(ReasonCode.DERIVED_FROM_WITHHELD, RESPONDENTS))
-        withheld["net_acceptability"] = derived
-        row["gap"] = {test: None for test in TESTS}
-        for test in TESTS:
-            withheld[f"gap.{test}"] = derived
-        row["withheld"] = withheld
-        return row
-    contributing = [protected.facts[index] for index in totals.facts]
-    row["respondents"] = round_count(totals.respondents, rules.policy)
-    row["proposals"] = len({(fact.authority_id, fact.proposal_id) for fact in contributing})
-    row["authorities"] = len({fact.authority_id for fact in contributing})
-    row["net_acceptability"] = (
-        round((totals.acceptable - totals.unacceptable) / totals.respondents, rules.policy.decimals)
-        if totals.respondents
-        else None
-    )
-    gaps: dict[str, float | None] = {}
-    for test in TESTS:
-        gap_hidden = protected.withheld[gap_measure(test)].get(cell)
-        count = totals.gap_count.get(test, 0)
-        if gap_hidden is not None:
-            gaps[test] = None
-            withheld[f"gap.{test}"] = rules.reason_dict(gap_hidden)
-        else:
-            gaps[test] = (
-                round(totals.gap_sum[test] / count, rules.policy.decimals) if count else None
-            )
-    row["gap"] = gaps
-    row["withheld"] = withheld
-    return row
+        _loaded.clear()  # only the latest table is ever asked for again
+        _loaded[(stored.version, stored.computed_at)] = stored
+    return stored
 
 
 def findings_table(*, by: Sequence[str]) -> dict[str, Any]:
@@ -137,21 +63,15 @@ def findings_table(*, by: Sequence[str]) -> dict[str, Any]:
 
     ``by`` holds one or two distinct keys of ``DIMENSIONS`` (the API validates them).
     """
-    protected = findings_protected()
-    rules = protected.rules
-    rows = [_row(protected, cell) for cell in published_cells(list(by))]
+    stored = _stored_table()
     return {
         "by": list(by),
-        "total": _row(protected, TOTAL),
-        "results": rows,
-        "facts_computed_at": protected.computed_at,
-        "policy": {
-            "threshold": rules.policy.threshold,
-            "rounding_base": rules.policy.rounding_base,
-            "decimals": rules.policy.decimals,
-            "min_proposals": rules.min_proposals,
-            "min_authorities": rules.min_authorities,
-        },
+        "total": stored.cells[cell_name(TOTAL)],
+        "results": [stored.cells[cell_name(cell)] for cell in published_cells(list(by))],
+        "facts_computed_at": stored.facts_computed_at,
+        "computed_at": stored.computed_at,
+        "version": stored.version,
+        "policy": stored.policy,
     }
 
 

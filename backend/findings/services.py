@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection
+from datetime import timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
 from backend.accounts.models import User
+from backend.findings.disclosure import FindingsPolicy
 from backend.findings.facts import load_scenario_facts
-from backend.findings.models import FindingsPublication, FindingsPublicationChange, ScenarioFact
+from backend.findings.models import (
+    FindingsPublication,
+    FindingsPublicationChange,
+    FindingsRefreshRequest,
+    FindingsTable,
+    ScenarioFact,
+)
+from backend.findings.table import FACT_FIELDS, compute_table, facts_version, policy_body
 from tenants.context import authority_context, require_authority_schema
 from tenants.models import Authority
 
@@ -19,6 +30,9 @@ def _facts_write(*, authority_id: int, facts: list[dict]) -> None:
     ScenarioFact.objects.bulk_create(
         [ScenarioFact(authority_id=authority_id, computed_at=now, **fact) for fact in facts]
     )
+    # With the facts: the table is recomputed for a change that committed, never one that
+    # rolled back, and a burst of changes costs one computation once they settle.
+    findings_refresh_request()
 
 
 @transaction.atomic
@@ -50,6 +64,85 @@ def scenario_facts_rebuild(*, authority: Authority) -> int:
         ScenarioFact.objects.filter(authority=authority).delete()
         _facts_write(authority_id=authority.pk, facts=facts)
     return len(facts)
+
+
+def findings_refresh_request() -> None:
+    """Note that the facts changed; the sweeper recomputes the table after they settle."""
+    FindingsRefreshRequest.objects.update_or_create(pk=1, defaults={"requested_at": timezone.now()})
+
+
+def findings_refresh_due_claim() -> bool:
+    """Claim the refresh request if the facts have settled (deleted as it is claimed).
+
+    ``skip_locked``: two sweepers never both claim it; a change after the claim
+    makes a new request, so it is never lost.
+    """
+    cutoff = timezone.now() - timedelta(seconds=settings.FINDINGS_REFRESH_SETTLE_SECONDS)
+    with transaction.atomic():
+        due = list(
+            FindingsRefreshRequest.objects.select_for_update(skip_locked=True)
+            .filter(pk=1, requested_at__lte=cutoff)
+            .values_list("pk", flat=True)
+        )
+        FindingsRefreshRequest.objects.filter(pk__in=due, requested_at__lte=cutoff).delete()
+    return bool(due)
+
+
+def findings_table_refresh() -> FindingsTable:
+    """Compute the protected findings table from the facts as they are now, and store it.
+
+    The facts are read in one query (one consistent snapshot); the cells are
+    summed and protected in memory; the table is then written as one row in one
+    statement. A computation that read the facts before the stored table's
+    did is dropped (the newer table stays). Unchanged facts and rules keep the
+    stored table as it is.
+    """
+    rules = FindingsPolicy.from_settings()
+    started = time.monotonic()
+    read_at = timezone.now()
+    rows = list(ScenarioFact.objects.order_by("id").values(*FACT_FIELDS, "computed_at"))
+    facts_computed_at = max((row.pop("computed_at") for row in rows), default=None)
+    version = facts_version(rows, rules)
+    stored = FindingsTable.objects.filter(pk=1).first()
+    if stored is not None and stored.facts_version == version:
+        return stored
+    cells = compute_table(rows, rules)
+    with transaction.atomic():
+        stored = FindingsTable.objects.select_for_update().filter(pk=1).first()
+        if stored is not None and stored.facts_read_at > read_at:
+            return stored
+        table, _ = FindingsTable.objects.update_or_create(
+            pk=1,
+            defaults={
+                "cells": cells,
+                "policy": policy_body(rules),
+                "facts_version": version,
+                "facts_count": len(rows),
+                "facts_computed_at": facts_computed_at,
+                "facts_read_at": read_at,
+                "computed_at": timezone.now(),
+                "compute_seconds": round(time.monotonic() - started, 3),
+            },
+        )
+    return table
+
+
+def findings_table_ensure() -> FindingsTable:
+    """The stored table; computed here, once, if none was ever stored (a fresh installation).
+
+    A transaction-level advisory lock makes concurrent first requests wait for
+    one computation rather than each running their own.
+    """
+    stored = FindingsTable.objects.filter(pk=1).first()
+    if stored is not None:
+        return stored
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('findings_table_first'))")
+        stored = FindingsTable.objects.filter(pk=1).first()
+        if stored is not None:
+            return stored
+        return findings_table_refresh()
 
 
 def findings_publication_get() -> FindingsPublication:

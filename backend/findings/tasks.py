@@ -1,8 +1,13 @@
-"""Thin tasks: rebuild one authority's scenario facts; fan the nightly rebuild out."""
+"""Thin tasks: rebuild one authority's scenario facts; fan the nightly rebuild out; recompute
+the stored findings table once the facts settle."""
 
 from __future__ import annotations
 
-from backend.findings.services import scenario_facts_rebuild
+from backend.findings.services import (
+    findings_refresh_due_claim,
+    findings_table_refresh,
+    scenario_facts_rebuild,
+)
 from tenants.context import require_authority_schema
 from tenants.models import Authority, AuthorityStatus
 from workers.celery import app
@@ -27,3 +32,21 @@ def findings_rebuild_all() -> int:
     for schema in schemas:
         send_to_authority(findings_rebuild_authority, schema)
     return len(schemas)
+
+
+@app.task(base=ProgrammeTask, name="findings.refresh_table")
+def findings_refresh_table() -> int:
+    """Recompute the protected findings table from every authority's facts; store it."""
+    return findings_table_refresh().facts_count
+
+
+@app.task(base=ProgrammeTask, name="findings.refresh_due")
+def findings_refresh_due() -> int:
+    """Every few seconds: recompute the table if the facts changed and have settled.
+
+    The nightly rebuild asks for a refresh too (each authority's rebuild does),
+    so the table follows it once the last authority is done."""
+    if not findings_refresh_due_claim():
+        return 0
+    findings_refresh_table.delay()
+    return 1

@@ -58,6 +58,7 @@ def test_every_beat_entry_is_one_programme_job_that_fans_out_itself():
         "consultations.retention_all",
         "consultations.sweep_all",
         "findings.rebuild_all",
+        "findings.refresh_due",
         "reviews.sweep_all",
         "webhooks.sweep",
     ]
