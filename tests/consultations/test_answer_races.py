@@ -35,7 +35,7 @@ from backend.consultations.services import (
     response_submit,
 )
 from backend.core.errors import Gone
-from backend.findings.models import ScenarioFact
+from backend.findings.models import FindingsRefreshRequest, ScenarioFact
 from backend.programme.models import ConsultationCost
 from backend.proposals.models import Proposal
 from tenants.context import authority_context
@@ -93,6 +93,7 @@ def survey(authority_a) -> Iterator[Callable[[int], list[Participant]]]:
     # authority and the programme copies the cost (public schema, committed here).
     # Leave none of it behind.
     refresh_requested = _committed(RefreshRequest.objects.filter(authority=authority_a).exists)
+    findings_requested = _committed(FindingsRefreshRequest.objects.exists)
 
     def make(count: int) -> list[Participant]:
         def build() -> list[Participant]:
@@ -123,6 +124,8 @@ def survey(authority_a) -> Iterator[Callable[[int], list[Participant]]]:
                 User.objects.filter(pk=owner_id).delete()
         if not refresh_requested:
             RefreshRequest.objects.filter(authority=authority_a).delete()
+        if not findings_requested:
+            FindingsRefreshRequest.objects.all().delete()
 
     _committed(cleanup)
 
