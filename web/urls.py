@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from web.views import consultations, register
+from web.views import consultations, findings, register
 
 respond = "consultations/respond/<str:token>/"
 authority_pages = [
@@ -28,5 +28,7 @@ register_pages = [
     path("register/<uuid:entry_id>/", register.RegisterEntryView.as_view(), name="register-entry"),
 ]
 
+findings_pages = [path("findings/", findings.FindingsPageView.as_view(), name="findings")]
+
 authority_urls = [path("", include((authority_pages + register_pages, "web")))]
-programme_urls = [path("", include((register_pages, "web")))]
+programme_urls = [path("", include((register_pages + findings_pages, "web")))]
