@@ -93,3 +93,20 @@ class ProgrammeTask(Task):
 def send_to_authority(task: Task, schema_name: str, *args: Any, **kwargs: Any) -> Any:
     """Enqueue an AuthorityTask for one authority from anywhere (e.g. a fan-out)."""
     return task.apply_async(args=args, kwargs=kwargs, headers={SCHEMA_HEADER: schema_name})
+
+
+def send_to_every_authority(task: Task) -> int:
+    """Fan out: one message of ``task`` per authority that has not withdrawn; how many.
+
+    Beat entries are programme jobs that call this, so one authority's slow or
+    failing run never holds up another's (tests/workers/test_tenancy.py)."""
+    from tenants.models import Authority, AuthorityStatus
+
+    schemas = list(
+        Authority.objects.exclude(status=AuthorityStatus.WITHDRAWN)
+        .exclude(schema_name=get_public_schema_name())
+        .values_list("schema_name", flat=True)
+    )
+    for schema in schemas:
+        send_to_authority(task, schema)
+    return len(schemas)

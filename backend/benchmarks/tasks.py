@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from backend.benchmarks.services import benchmark_refresh_due_claim, benchmark_rollup_refresh
 from tenants.context import require_authority_schema
-from tenants.models import Authority, AuthorityStatus
+from tenants.models import Authority
 from workers.celery import app
-from workers.tenancy import AuthorityTask, ProgrammeTask, send_to_authority
+from workers.tenancy import AuthorityTask, ProgrammeTask, send_to_authority, send_to_every_authority
 
 
 @app.task(base=AuthorityTask, name="benchmarks.refresh_authority")
@@ -18,14 +18,7 @@ def benchmark_refresh_authority() -> int:
 @app.task(base=ProgrammeTask, name="benchmarks.recompute_all")
 def benchmark_recompute_all() -> int:
     """Nightly: one refresh task per authority (never all authorities inside one task)."""
-    schemas = list(
-        Authority.objects.exclude(status=AuthorityStatus.WITHDRAWN).values_list(
-            "schema_name", flat=True
-        )
-    )
-    for schema in schemas:
-        send_to_authority(benchmark_refresh_authority, schema)
-    return len(schemas)
+    return send_to_every_authority(benchmark_refresh_authority)
 
 
 @app.task(base=ProgrammeTask, name="benchmarks.refresh_due")

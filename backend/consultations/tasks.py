@@ -13,26 +13,14 @@ from backend.consultations.services import (
     outbox_relay,
     participants_erase_expired,
 )
-from tenants.models import Authority, AuthorityStatus
 from workers.celery import app
-from workers.tenancy import AuthorityTask, ProgrammeTask, send_to_authority
-
-
-def _authorities_with_consultations() -> list[str]:
-    return list(
-        Authority.objects.exclude(status=AuthorityStatus.WITHDRAWN)
-        .exclude(schema_name="public")
-        .values_list("schema_name", flat=True)
-    )
+from workers.tenancy import AuthorityTask, ProgrammeTask, send_to_every_authority
 
 
 @app.task(base=ProgrammeTask, name="consultations.sweep_all")
 def sweep_all() -> int:
     """Beat entry: one sweep message per authority."""
-    schemas = _authorities_with_consultations()
-    for schema in schemas:
-        send_to_authority(sweep_authority, schema)
-    return len(schemas)
+    return send_to_every_authority(sweep_authority)
 
 
 @app.task(base=AuthorityTask, name="consultations.sweep_authority")
@@ -51,10 +39,7 @@ def relay_outbox() -> int:
 @app.task(base=ProgrammeTask, name="consultations.retention_all")
 def retention_all() -> int:
     """Beat entry: one retention message per authority."""
-    schemas = _authorities_with_consultations()
-    for schema in schemas:
-        send_to_authority(retention_authority, schema)
-    return len(schemas)
+    return send_to_every_authority(retention_authority)
 
 
 @app.task(base=AuthorityTask, name="consultations.retention_authority")

@@ -9,9 +9,9 @@ from backend.findings.services import (
     scenario_facts_rebuild,
 )
 from tenants.context import require_authority_schema
-from tenants.models import Authority, AuthorityStatus
+from tenants.models import Authority
 from workers.celery import app
-from workers.tenancy import AuthorityTask, ProgrammeTask, send_to_authority
+from workers.tenancy import AuthorityTask, ProgrammeTask, send_to_every_authority
 
 
 @app.task(base=AuthorityTask, name="findings.rebuild_authority")
@@ -24,14 +24,7 @@ def findings_rebuild_authority() -> int:
 def findings_rebuild_all() -> int:
     """Nightly: recopy every authority's facts (one task each), catching anything the
     events missed; withdrawn authorities keep the facts they had."""
-    schemas = list(
-        Authority.objects.exclude(status=AuthorityStatus.WITHDRAWN).values_list(
-            "schema_name", flat=True
-        )
-    )
-    for schema in schemas:
-        send_to_authority(findings_rebuild_authority, schema)
-    return len(schemas)
+    return send_to_every_authority(findings_rebuild_authority)
 
 
 @app.task(base=ProgrammeTask, name="findings.refresh_table")
