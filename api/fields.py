@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
+from rest_framework.utils.serializer_helpers import BindingDict
 
 
 class StrictIntegerField(serializers.IntegerField):
@@ -53,6 +54,35 @@ class AwareDateTimeField(serializers.DateTimeField):
             if parsed is not None and parsed.tzinfo is None:
                 self.fail("naive")
         return super().to_internal_value(value)
+
+
+class SharedInputFieldsMixin:
+    """An input serializer whose fields are built once per class and shared by every instance.
+
+    DRF deep-copies and binds every declared field each time a serializer is made,
+    which on the public answer endpoint cost as much as recording the answer. For a
+    serializer that only validates plain fields that is wasted work: validating reads a
+    field's settings and keeps no state on it. The shared fields are bound to a
+    template instance made without data or context, so nothing of one request is
+    reachable from the next. Not for serializers whose fields read ``context``,
+    ``instance`` or ``partial`` (nested, related or model serializers).
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._shared_fields = None  # type: ignore[attr-defined]
+
+    @property
+    def fields(self) -> BindingDict:
+        cls = type(self)
+        shared: BindingDict | None = cls.__dict__.get("_shared_fields")
+        if shared is None:
+            template = cls()
+            shared = BindingDict(template)  # type: ignore[arg-type]
+            for name, field in template.get_fields().items():  # type: ignore[attr-defined]
+                shared[name] = field
+            cls._shared_fields = shared  # type: ignore[attr-defined]
+        return shared
 
 
 class KeyRelatedField(serializers.SlugRelatedField[Any]):

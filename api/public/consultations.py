@@ -20,7 +20,12 @@ from rest_framework.response import Response
 from api.authority.consultations import ICS, ics_response
 from api.base import PublicAPIView
 from api.errors import ErrorSerializer
-from api.fields import AwareDateTimeField, RejectUnknownFieldsMixin, StrictCharField
+from api.fields import (
+    AwareDateTimeField,
+    RejectUnknownFieldsMixin,
+    SharedInputFieldsMixin,
+    StrictCharField,
+)
 from api.fields import StrictIntegerField as Scale
 from api.public.throttles import (
     CALENDAR_FEED_THROTTLES,
@@ -140,7 +145,9 @@ class InvitationSerializer(serializers.Serializer[Any]):
     response = OwnResponseSerializer(allow_null=True)
 
 
-class AnswerInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+class AnswerInputSerializer(
+    SharedInputFieldsMixin, RejectUnknownFieldsMixin, serializers.Serializer[Any]
+):
     acceptability = Scale(
         min_value=1,
         max_value=5,

@@ -16,6 +16,7 @@ from backend.consultations.models import (
 )
 from backend.consultations.services.participants import NewParticipant, participant_build
 from backend.core.errors import Conflict, Gone
+from tenants.db import prepared_cursor
 
 S = ConsultationStatus
 ANSWER_FIELDS = (
@@ -118,7 +119,7 @@ def response_submit(*, participant: Participant, answers: dict[str, Any]) -> Res
     open consultation means the participant was erased meanwhile (410).
     """
     values = {field: answers.get(field, "") for field in ANSWER_FIELDS}
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _ANSWER_UPSERT,
             {**values, "participant": participant.pk, "open": S.OPEN, "now": timezone.now()},
