@@ -193,7 +193,7 @@ class ResponseInputSerializer(AnswerInputSerializer, DemographicsInputMixin):
 
 
 class OpenLinkResponseInputSerializer(AnswerInputSerializer, DemographicsInputMixin):
-    pass
+    """An answer through a survey's open link, and any of the questions about you."""
 
 
 class OpenLinkReceiptSerializer(serializers.Serializer[Any]):

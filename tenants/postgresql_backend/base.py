@@ -76,8 +76,11 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
     def prepared_cursor(self) -> Iterator[CursorWrapper]:
         """A cursor like ``cursor()`` (connected, the authority's path set, wrapped as
         Django wraps its own) whose statements are prepared: see ``PreparingCursor``."""
-        with self.cursor():  # connects (with its health check) and sets the search path
-            pass
+        # What cursor() does before it makes a cursor: the health check, the connection,
+        # the authority's search path (sent on a cursor of its own when it changes).
+        self.close_if_health_check_failed()
+        self.ensure_connection()
+        self._handle_search_path()
         with self.wrap_database_errors:
             raw = PreparingCursor(self.connection)
         with self._prepare_cursor(raw) as cursor:
