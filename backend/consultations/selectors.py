@@ -19,7 +19,7 @@ from backend.consultations.models import (
 from backend.consultations.tokens import OPEN_LINK, PARTICIPANT, token_digest, token_verifies
 from backend.engagement.models import EngagementMethod
 from tenants.context import require_authority_schema
-from tenants.db import prepared_cursor
+from tenants.db import read_one
 
 _M = TypeVar("_M", bound=Model)
 
@@ -89,9 +89,7 @@ def participant_by_token(*, token: str) -> Participant | None:
     require_authority_schema()
     if not token or len(token) > 100:
         return None
-    with prepared_cursor() as cursor:
-        cursor.execute(_participant_by_token_sql(), [token_digest(token)])
-        row = cursor.fetchone()
+    row = read_one(_participant_by_token_sql(), [token_digest(token)])
     if row is None:
         return None
     participant, at = _from_row(Participant, row, 0)

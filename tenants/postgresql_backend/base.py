@@ -76,14 +76,15 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
     def prepared_cursor(self) -> Iterator[CursorWrapper]:
         """A cursor like ``cursor()`` (connected, the authority's path set, wrapped as
         Django wraps its own) whose statements are prepared: see ``PreparingCursor``."""
-        # What cursor() does before it makes a cursor: the health check, the connection,
-        # the authority's search path (sent on a cursor of its own when it changes).
+        # What cursor() does: the health check, the connection, a wrapped cursor, and
+        # on it the authority's search path when it changed (seen and wrapped as any
+        # statement; a statement without parameters is not prepared).
         self.close_if_health_check_failed()
         self.ensure_connection()
-        self._handle_search_path()
         with self.wrap_database_errors:
             raw = PreparingCursor(self.connection)
         with self._prepare_cursor(raw) as cursor:
+            self._handle_search_path(cursor)
             yield cursor
 
     def forget_search_path(self) -> None:
