@@ -27,18 +27,19 @@ tests/bench/test_scale_seed.py compares the two.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from functools import cache
 from typing import Literal
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, models
-from django.db.backends.utils import CursorWrapper
 
 from backend.accounts.models import User
 from backend.assessments.models import Assessment
 from backend.consultations.models import Consultation, Participant
-from backend.consultations.tokens import new_salt, participant_token, token_digest
+from backend.consultations.tokens import KEY_SALT_PREFIX, PARTICIPANT
 from backend.proposals.models import Proposal, ReferenceCounter
 from bench.scale_data.bulk_write import SEEDED_TABLES
 from bench.scale_data.pool import POOL_ADMIN, POOL_OFFICER, POOL_SCHEMA
@@ -53,7 +54,19 @@ MAPPED: dict[type[models.Model], str] = {
     Consultation: "_seed_map_consultation",
     Participant: "_seed_map_participant",
 }
-TOKENS = "_seed_tokens"
+# A fresh salt as ``new_salt`` makes it (32 random bytes, URL-safe base64 without padding);
+# gen_random_uuid draws from the server's strong random source (6 fixed bits per uuid).
+SALT_SQL = (
+    "rtrim(translate(encode(uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()), "
+    "'base64'), '+/', '-_'), '=')"
+)
+# ``participant_token(salt)``: Django's salted_hmac (HMAC-SHA256 keyed by
+# sha256(key salt + SECRET_KEY)) spelt with sha256(), the key's inner and outer pads passed
+# as parameters; then ``token_digest``, the token's SHA-256 in hex.
+TOKEN_SQL = (
+    "rtrim(translate(encode(sha256(%(outer_pad)s || sha256(%(inner_pad)s || "
+    "convert_to(s.salt, 'UTF8'))), 'base64'), '+/', '-_'), '=')"
+)
 # The row counts the seed reports, by table.
 ROW_LABELS = {
     "proposals_proposal": "proposals",
@@ -90,27 +103,39 @@ def _parent_field(model: type[models.Model]) -> models.ForeignKey | None:
 
 
 def _map_statements(model: type[models.Model]) -> list[str]:
-    """Create ``model``'s mapping table (pool id -> new id) in the order its rows go in."""
+    """Create ``model``'s mapping table (pool id -> new id), ids numbered in the order the
+    rows go in, after the table's highest id (the sequence is moved past them at the end)."""
     table = MAPPED[model]
-    sequence = f"pg_get_serial_sequence('{model._meta.db_table}', 'id')"
     if model is Proposal:
-        source = "SELECT pool_id FROM unnest(%s::bigint[]) WITH ORDINALITY AS u(pool_id, slot)"
-        order = "ORDER BY slot"
+        source = "unnest(%s::bigint[]) WITH ORDINALITY AS u(pool_id, slot)"
+        order = "slot"
+        pool_id = "pool_id"
     else:
         parent = _parent_field(model)
         assert parent is not None
         source = (
-            f"SELECT t.id AS pool_id FROM {_pool(model)} t "
-            f"JOIN {MAPPED[parent.related_model]} p ON p.pool_id = t.{q(parent.column)}"
+            f"{_pool(model)} t JOIN {MAPPED[parent.related_model]} p "
+            f"ON p.pool_id = t.{q(parent.column)}"
         )
-        order = "ORDER BY p.id, t.id"
+        order = "p.id, t.id"
+        pool_id = "t.id"
+    start = f"(SELECT COALESCE(max(id), 0) FROM {q(model._meta.db_table)})"
     return [
         f"DROP TABLE IF EXISTS {table}",
-        f"CREATE TEMPORARY TABLE {table} AS SELECT s.pool_id, nextval({sequence}) AS id "
-        f"FROM ({source} {order}) s",
+        f"CREATE TEMPORARY TABLE {table} AS SELECT {pool_id} AS pool_id, "
+        f"{start} + row_number() OVER (ORDER BY {order}) AS id FROM {source}",
         f"CREATE UNIQUE INDEX ON {table} (pool_id)",
         f"ANALYZE {table}",
     ]
+
+
+def _sequence_sql(model: type[models.Model]) -> str:
+    """Move the table's id sequence past the ids the copy gave (as nextval would have)."""
+    table = model._meta.db_table
+    return (
+        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {q(table)} "
+        "HAVING count(*) > 0"
+    )
 
 
 @cache
@@ -126,7 +151,11 @@ def _insert_sql(model: type[models.Model]) -> str:
         joins.append(f"JOIN {MAPPED[model]} m ON m.pool_id = t.id")
         order = "m.id"
         if model is Participant:
-            joins.append(f"LEFT JOIN {TOKENS} tk ON tk.id = m.id")
+            # Correlated with t and volatile, so evaluated once per row (never flattened).
+            joins.append(
+                "CROSS JOIN LATERAL (SELECT CASE WHEN t.token_salt = '' THEN '' "
+                f"ELSE {SALT_SQL} END AS salt) s CROSS JOIN LATERAL (SELECT {TOKEN_SQL} AS token) k"
+            )
     else:
         parent = _parent_field(model)
         assert parent is not None, model
@@ -158,7 +187,11 @@ def _insert_sql(model: type[models.Model]) -> str:
             )
         elif model is Participant and column in {"token_salt", "token_digest"}:
             # Erased participants keep the pool's empty salt and null digest.
-            fresh = "tk.salt" if column == "token_salt" else "tk.digest"
+            fresh = (
+                "s.salt"
+                if column == "token_salt"
+                else "encode(sha256(convert_to(k.token, 'UTF8')), 'hex')"
+            )
             values.append(f"CASE WHEN t.token_salt = '' THEN t.{q(column)} ELSE {fresh} END")
         else:
             values.append(f"t.{q(column)}")
@@ -209,22 +242,14 @@ def _event_sql(model: type[models.Model]) -> str:
 TRACKED = tuple(model for model in SEEDED_TABLES if event_model(model) is not None)
 
 
-def _tokens_write(cursor: CursorWrapper) -> None:
-    """A fresh salt and digest for every invited participant who still has contact details."""
-    cursor.execute(
-        f"SELECT m.id FROM {MAPPED[Participant]} m JOIN {_pool(Participant)} t "
-        "ON t.id = m.pool_id WHERE t.token_salt <> '' ORDER BY m.id"
-    )
-    ids = [row[0] for row in cursor.fetchall()]
-    cursor.execute(f"DROP TABLE IF EXISTS {TOKENS}")
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE {TOKENS} (id bigint PRIMARY KEY, salt text, digest text)"
-    )
-    with cursor.cursor.copy(f"COPY {TOKENS} (id, salt, digest) FROM STDIN") as copy:
-        for participant_id in ids:
-            salt = new_salt()
-            copy.write_row((participant_id, salt, token_digest(participant_token(salt))))
-    cursor.execute(f"ANALYZE {TOKENS}")
+def token_pads() -> dict[str, bytes]:
+    """The inner and outer HMAC pads of the participant tokens' key (see TOKEN_SQL)."""
+    key = hashlib.sha256((KEY_SALT_PREFIX + PARTICIPANT + settings.SECRET_KEY).encode()).digest()
+    key = key.ljust(64, b"\0")  # SHA-256's block size
+    return {
+        "inner_pad": bytes(byte ^ 0x36 for byte in key),
+        "outer_pad": bytes(byte ^ 0x5C for byte in key),
+    }
 
 
 def replica_allowed() -> bool:
@@ -251,9 +276,9 @@ def authority_fill(
                 cursor.execute(statements[1], [pool_ids] if model is Proposal else None)
                 for statement in statements[2:]:
                     cursor.execute(statement)
-            _tokens_write(cursor)
             for model in SEEDED_TABLES:
-                cursor.execute(_insert_sql(model).format(admin=admin_id, officer=officer_id))
+                sql = _insert_sql(model).format(admin=admin_id, officer=officer_id)
+                cursor.execute(sql, token_pads() if model is Participant else None)
                 label = ROW_LABELS.get(model._meta.db_table)
                 if label:
                     written[label] += cursor.rowcount
@@ -265,7 +290,9 @@ def authority_fill(
                 for model in TRACKED:
                     cursor.execute(_event_sql(model))
                     written["audit_events"] += cursor.rowcount
-            for table in (*MAPPED.values(), TOKENS):
+            for model in MAPPED:
+                cursor.execute(_sequence_sql(model))
+            for table in MAPPED.values():
                 cursor.execute(f"DROP TABLE {table}")
         finally:
             if audit == "direct":

@@ -5,6 +5,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from django.core.management import call_command
@@ -85,6 +86,13 @@ class Command(BaseCommand):
             "or let the pghistory triggers fire on every row.",
         )
         parser.add_argument(
+            "--now",
+            type=datetime.fromisoformat,
+            default=None,
+            help="The moment the two years of history end (ISO 8601 with a zone; default: "
+            "now). The same seed and moment give the same rows.",
+        )
+        parser.add_argument(
             "--replace",
             action="store_true",
             help="Drop the authorities a previous run seeded (schemas and rows) first.",
@@ -127,7 +135,10 @@ class Command(BaseCommand):
         catalogue()
         self.stdout.write(f"{2 * len(specs)} users created in {time.monotonic() - started:.1f}s")
         _JOB.update(
-            proposals=options["proposals"], now=timezone.now(), seed=options["seed"], audit=audit
+            proposals=options["proposals"],
+            now=options["now"] or timezone.now(),
+            seed=options["seed"],
+            audit=audit,
         )
         size = max(options["proposals"], min(options["pool"], len(specs) * options["proposals"]))
         phases: Counter[str] = Counter()
