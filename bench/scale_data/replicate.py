@@ -10,8 +10,9 @@ default, in that same order. What is the authority's own is rewritten on the
 way: user columns (the pool's placeholders become its admin and officer),
 references (``DSP-<London year>-NNNN`` by creation order within each year, as
 the counter hands them out) with the matching reference counters, and each
-invited participant's token salt and digest (``new_salt``, ``participant_token``
-and ``token_digest``, the functions the invitation service uses).
+invited participant's token salt and digest, computed in SQL as ``new_salt``,
+``participant_token`` and ``token_digest`` compute them (a test checks every
+stored digest against ``participant_token``).
 
 Audit events: by default the rows are written with
 ``session_replication_role = replica`` (triggers, including foreign-key
@@ -19,10 +20,11 @@ checks, do not fire; the mapping keeps every reference inside the copy), and
 the insert events the pghistory triggers would have written are written by
 one ``INSERT ... SELECT`` per tracked table, with the trigger's values
 (``pgh_created_at = NOW()``, ``pgh_label = 'insert'``, ``pgh_obj_id = id``,
-``pgh_context_id = _pgh_attach_context()``), in id order as the row triggers
-would. ``audit="triggers"`` (or a database user that is not a superuser, who
-may not set the role) lets the real triggers fire instead;
-tests/bench/test_scale_seed.py compares the two.
+``pgh_context_id = _pgh_attach_context()``, called once per statement as its
+value is the transaction's), in id order as the row triggers would.
+``audit="triggers"`` (or a database user that is not a superuser, who may not
+set the role) lets the real triggers fire instead; tests/bench/test_scale_seed.py
+compares the two.
 """
 
 from __future__ import annotations
@@ -229,7 +231,9 @@ def _event_sql(model: type[models.Model]) -> str:
         elif column == "pgh_obj_id":
             values.append("t.id")
         elif column == "pgh_context_id":
-            values.append("_pgh_attach_context()")
+            # Once per statement: the function opens a subtransaction on every call, and
+            # returns the same context for the whole transaction.
+            values.append("(SELECT _pgh_attach_context())")
         else:
             assert column in source_columns, (event, column)
             values.append(f"t.{q(column)}")
