@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, connections
 from django.utils import timezone
 
+from bench.scale_data.cpu import cpu_add, cpu_measured
 from bench.scale_data.pool import (
     PoolEntry,
     pool_chunks,
@@ -44,15 +45,22 @@ CHUNK = 5
 POOL_CHUNK = 100
 
 
-def _pool_chunk(task: tuple[int, int]) -> tuple[float, list[PoolEntry]]:
+def _pool_chunk(task: tuple[int, int]) -> tuple[float, dict[str, float], list[PoolEntry]]:
     started = time.monotonic()
-    entries = pool_fill(chunk=task[0], count=task[1], seed=_JOB["seed"], now=_JOB["now"])
-    return time.monotonic() - started, entries
+    cpu: dict[str, float] = {}
+    with cpu_measured(cpu):
+        entries = pool_fill(chunk=task[0], count=task[1], seed=_JOB["seed"], now=_JOB["now"])
+    return time.monotonic() - started, cpu, entries
 
 
-def _seed_chunk(task: tuple[list[AuthoritySpec], dict[str, list[int]]]) -> list[AuthorityReport]:
+def _seed_chunk(
+    task: tuple[list[AuthoritySpec], dict[str, list[int]]],
+) -> tuple[dict[str, float], list[AuthorityReport]]:
     specs, samples = task
-    return authorities_seed(specs, samples=samples, now=_JOB["now"], audit=_JOB["audit"])
+    cpu: dict[str, float] = {}
+    with cpu_measured(cpu):
+        reports = authorities_seed(specs, samples=samples, now=_JOB["now"], audit=_JOB["audit"])
+    return cpu, reports
 
 
 class Command(BaseCommand):
@@ -143,14 +151,16 @@ class Command(BaseCommand):
         size = max(options["proposals"], min(options["pool"], len(specs) * options["proposals"]))
         phases: Counter[str] = Counter()
         rows: Counter[str] = Counter()
+        cpu: dict[str, float] = {}
         seeding_started = time.monotonic()
         pool_create(template)
         try:
             with self._workers(options["workers"]) as run:
                 started = time.monotonic()
                 entries: list[PoolEntry] = []
-                for seconds, chunk in run(_pool_chunk, pool_chunks(size, POOL_CHUNK)):
+                for seconds, used, chunk in run(_pool_chunk, pool_chunks(size, POOL_CHUNK)):
                     phases["pool"] += seconds
+                    cpu_add(cpu, used, prefix="pool ")
                     entries.extend(chunk)
                 entries.sort(key=lambda e: (e.chunk, e.position))
                 self.stdout.write(
@@ -172,7 +182,8 @@ class Command(BaseCommand):
                 ]
                 started = time.monotonic()
                 index = 0
-                for reports in run(_seed_chunk, tasks):
+                for used, reports in run(_seed_chunk, tasks):
+                    cpu_add(cpu, used, prefix="authorities ")
                     for report in reports:
                         index += 1
                         phases.update(report.seconds)
@@ -190,6 +201,12 @@ class Command(BaseCommand):
         self.stdout.write(
             "Time per phase, summed over workers: "
             + ", ".join(f"{name} {seconds:.1f}s" for name, seconds in phases.items())
+        )
+        self.stdout.write(
+            "CPU time, summed over workers (Python, and PostgreSQL when it runs on this "
+            "machine): "
+            + ", ".join(f"{name} {seconds:.1f}s" for name, seconds in sorted(cpu.items()))
+            + f"; {sum(cpu.values()) / len(specs):.2f}s per authority, pool included"
         )
         self.stdout.write(
             f"Seeded {len(specs)} authorities x {options['proposals']} proposals in {wall:.1f}s "

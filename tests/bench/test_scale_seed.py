@@ -45,6 +45,9 @@ def test_seed_then_measure_prints_figures_and_direct_agrees_with_rollups(db, cap
     out = _seed(capsys, authorities=2, proposals=6)
     assert re.search(r"Seeded 2 authorities x 6 proposals in [\d.]+s", out)
     assert all(phase in out for phase in ("pool", "provision", "copy", "analyze"))
+    # The embedded PostgreSQL runs here: its backend's CPU time is counted too.
+    assert re.search(r"authorities postgres [\d.]+s, authorities python [\d.]+s", out)
+    assert re.search(r"[\d.]+s per authority, pool included", out)
 
     call_command(MeasureScale(), requests=3, warm_up=1, direct_repeat=1)
     out = capsys.readouterr().out
