@@ -102,6 +102,8 @@ class Plan:
         self.assessments: list[tuple[int, Assessment, dict[str, Any]]] = []
         self.consultations: list[ConsultationPlan] = []
         self.decisions: list[tuple[int, Decision]] = []
+        # Each proposal's latent quality (0..1), by index: authorities sample by it.
+        self.qualities: list[float] = []
 
 
 def _between(rng: random.Random, start: datetime, days_low: float, days_high: float) -> datetime:
@@ -142,6 +144,7 @@ def plan_proposal(
     cat = catalogue()
     index = len(plan.proposals)
     quality = rng.betavariate(4, 2)
+    plan.qualities.append(quality)
     appeal = _clamp(quality + rng.gauss(0, 0.18))
     topic, areas = rng.choice(TOPICS)
     if rng.random() < 0.25:

@@ -4,15 +4,18 @@ Authorities are provisioned a few at a time with the bulk onboarding service
 (``authorities_onboard_bulk``: schemas cloned from the migrated template and
 checked against it, triggers and all, with their authority and domain rows),
 then their memberships and methodology adoption in bulk. Their working data
-is generated in Python and streamed with COPY in one transaction per
-authority, bypassing the services for speed but producing the rows the
-services would have produced: references from the per-year counter, one transition row per
-lifecycle move with matching ``submitted_at`` / ``decided_at`` /
-``withdrawn_at``, verdicts computed by ``backend.methodology.scoring`` over
-stored answers to methodology 1.0, and consultation results computed by
-``backend.consultations.scoring`` from the stored responses and the officers'
-signed-off verdicts. The pghistory triggers fire on every insert, so the audit
-trail holds an insert event per row.
+is a sample of a pool of proposal lives generated once per run in Python
+(``bench.scale_data.pool``) and copied server-side into each authority's
+schema with fresh ids, in one transaction per authority
+(``bench.scale_data.replicate``), bypassing the services for speed but
+producing the rows the services would have produced: references from the
+per-year counter, one transition row per lifecycle move with matching
+``submitted_at`` / ``decided_at`` / ``withdrawn_at``, verdicts computed by
+``backend.methodology.scoring`` over stored answers to methodology 1.0, and
+consultation results computed by ``backend.consultations.scoring`` from the
+stored responses and the officers' signed-off verdicts. The audit trail holds
+an insert event per audited row, written directly in the triggers' shape
+(see replicate.py).
 
 Not generated: outbox e-mails (the seed sends nothing) and register entries
 (decisions are recorded but not published).
@@ -33,8 +36,9 @@ from backend.accounts.models import User
 from backend.methodology.models import (
     MethodologyAdoption,
 )
-from bench.scale_data.bulk_write import SEEDED_TABLES, explicit_timestamps, plan_write
-from bench.scale_data.lifecycle import HISTORY_DAYS, Plan, catalogue, plan_proposal
+from bench.scale_data.bulk_write import SEEDED_TABLES
+from bench.scale_data.lifecycle import HISTORY_DAYS, catalogue
+from bench.scale_data.replicate import Audit, authority_fill
 from tenants.context import authority_context
 from tenants.models import Authority, AuthorityKind, AuthorityStatus, Membership, Nation
 from tenants.roles import Role
@@ -204,46 +208,63 @@ def authorities_provision(specs: list[AuthoritySpec], *, joined: datetime) -> di
 
 
 def authorities_seed(
-    specs: list[AuthoritySpec], *, proposals: int, now: datetime
+    specs: list[AuthoritySpec],
+    *,
+    samples: dict[str, list[int]],
+    now: datetime,
+    audit: Audit,
 ) -> list[AuthorityReport]:
-    """Provision a few authorities together, then write each one's two years of work."""
+    """Provision a few authorities together, then copy each one's sample of the pool."""
     started = time.monotonic()
     by_slug = authorities_provision(specs, joined=now - timedelta(days=HISTORY_DAYS + 30))
     provision = (time.monotonic() - started) / len(specs)
+    users = dict(
+        User.objects.filter(
+            email__in=[e for spec in specs for e in (spec.admin_email, spec.officer_email)]
+        ).values_list("email", "pk")
+    )
     reports = []
     for spec in specs:
-        report = authority_seed(spec, by_slug[spec.slug], proposals=proposals, now=now)
+        report = AuthorityReport(slug=spec.slug)
         report.seconds["provision"] = provision
+        started = time.monotonic()
+        with authority_context(by_slug[spec.slug]):
+            with transaction.atomic():
+                # A crash loses the run anyway: do not wait for each commit's WAL flush.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
+                report.rows.update(
+                    authority_fill(
+                        pool_ids=samples[spec.slug],
+                        admin_id=users[spec.admin_email],
+                        officer_id=users[spec.officer_email],
+                        audit=audit,
+                    )
+                )
+            report.seconds["copy"] = time.monotonic() - started
+            started = time.monotonic()
+            if not connection.in_atomic_block:  # fine in a transaction, but slow in tests
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "ANALYZE " + ", ".join(f'"{m._meta.db_table}"' for m in SEEDED_TABLES)
+                    )
+            report.seconds["analyze"] = time.monotonic() - started
         reports.append(report)
     return reports
 
 
-def authority_seed(
-    spec: AuthoritySpec, authority: Authority, *, proposals: int, now: datetime
-) -> AuthorityReport:
-    """Write one provisioned authority's two years of work; return timings and counts."""
-    report = AuthorityReport(slug=spec.slug)
-    rng = random.Random(spec.seed)
-    admin_id, officer_id = (
-        User.objects.filter(email=email).values_list("pk", flat=True).get()
-        for email in (spec.admin_email, spec.officer_email)
+def seeded_drop() -> int:
+    """Drop every seeded authority (schema and rows) so the seed can run again."""
+    schemas = list(
+        Authority.objects.filter(schema_name__startswith=SLUG_PREFIX).values_list(
+            "schema_name", flat=True
+        )
     )
-    started = time.monotonic()
-    plan = Plan()
-    with authority_context(authority):
-        for _ in range(proposals):
-            plan_proposal(plan, rng, now=now, admin_id=admin_id, officer_id=officer_id)
-        report.seconds["generate"] = time.monotonic() - started
-
-        started = time.monotonic()
-        with explicit_timestamps(), transaction.atomic():
-            report.rows.update(plan_write(plan))
-        report.seconds["insert"] = time.monotonic() - started
-
-        started = time.monotonic()
-        if not connection.in_atomic_block:  # ANALYZE is fine in a transaction, but slow in tests
-            with connection.cursor() as cursor:
-                for model in SEEDED_TABLES:
-                    cursor.execute(f'ANALYZE "{model._meta.db_table}"')
-        report.seconds["analyze"] = time.monotonic() - started
-    return report
+    with connection.cursor() as cursor:
+        # A schema holds a few hundred objects, each locked until the drop commits: a few
+        # schemas per statement stay inside the lock table (max_locks_per_transaction).
+        for n in range(0, len(schemas), 4):
+            names = ", ".join(f'"{name}"' for name in schemas[n : n + 4])
+            cursor.execute(f"DROP SCHEMA IF EXISTS {names} CASCADE")
+    Authority.objects.filter(schema_name__startswith=SLUG_PREFIX).delete()
+    return len(schemas)
