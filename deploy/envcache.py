@@ -125,3 +125,40 @@ def _build_in_place(
     build(folder)
     stamp.write_text(key)
     return folder
+
+
+def seeded_cache(local: Path, *, name: str, key: str) -> Callable[[], None]:
+    """A tool's incremental cache (mypy's) shared across clones, by copy.
+
+    If ``local`` (the checkout's cache) is missing, copy the machine's ``name``-``key``
+    into it (with its files' times, which the tool checks). Returns ``keep``, which
+    copies ``local`` back as the machine's copy, atomically: call it after a passing
+    run. The tool itself decides what in a copied cache is still valid (mypy compares
+    each source file's hash with the one it recorded, and rechecks what changed).
+    """
+    root = cache_root()
+    if root is None:
+        return lambda: None
+    machine = root / f"{name}-{key}"
+    if not local.exists() and (machine / STAMP).exists():
+        try:
+            shutil.copytree(machine, local, ignore=shutil.ignore_patterns(STAMP))
+        except OSError:
+            shutil.rmtree(local, ignore_errors=True)  # a partial copy: start cold
+
+    def keep() -> None:
+        if not local.is_dir():
+            return
+        with (root / f"{name}-{key}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            fresh = root / f"{name}-{key}.new-{os.getpid()}"
+            old = root / f"{name}-{key}.old-{os.getpid()}"
+            shutil.rmtree(fresh, ignore_errors=True)
+            shutil.copytree(local, fresh)
+            (fresh / STAMP).write_text(key)
+            if machine.exists():
+                machine.rename(old)
+            fresh.rename(machine)
+            shutil.rmtree(old, ignore_errors=True)
+
+    return keep

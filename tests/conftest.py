@@ -1,5 +1,6 @@
 """Shared fixtures: a real PostgreSQL test database with the public schema and two
-authorities, created once per session; API clients bound to a host.
+authorities, built once per run and copied for each xdist worker (tests/snapshot.py);
+API clients bound to a host.
 
 Tests use the ``db`` fixture (each test in a transaction, rolled back) and run
 against authorities ``alpha`` and ``beta``, which persist for the session.
@@ -11,7 +12,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.conf import settings
@@ -23,6 +24,7 @@ from backend.accounts.models import User
 from tenants.context import authority_context, use_public_schema
 from tenants.models import Authority, AuthorityKind, AuthorityStatus
 from tenants.services import authority_onboard, membership_grant
+from tests.snapshot import database_from_snapshot, worker_database_name
 
 _emails = itertools.count(1)
 
@@ -33,28 +35,74 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """After pytest-django migrates the public schema, provision two authorities.
+def _onboard_alpha_and_beta() -> None:
+    """Onboarding builds the template schema by migrations once, then clones it for each
+    authority (tenants.provisioning), as in production."""
+    for slug, name, kind in [
+        ("alpha", "Alpha District Council", AuthorityKind.DISTRICT),
+        ("beta", "Beta County Council", AuthorityKind.COUNTY),
+    ]:
+        result = authority_onboard(
+            slug=slug,
+            name=name,
+            kind=kind,
+            admin_email=f"founder@{slug}.test",
+            population=100_000,
+            consents_to_be_named=slug == "alpha",
+        )
+        Authority.objects.filter(pk=result.authority.pk).update(status=AuthorityStatus.ACTIVE)
 
-    Onboarding builds the template schema by migrations once, then clones it for
-    each authority (tenants.provisioning), as in production.
-    """
-    with django_db_blocker.unblock():
-        for slug, name, kind in [
-            ("alpha", "Alpha District Council", AuthorityKind.DISTRICT),
-            ("beta", "Beta County Council", AuthorityKind.COUNTY),
-        ]:
-            result = authority_onboard(
-                slug=slug,
-                name=name,
-                kind=kind,
-                admin_email=f"founder@{slug}.test",
-                population=100_000,
-                consents_to_be_named=slug == "alpha",
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """The test database: the public schema migrated, the template schema, and two
+    authorities. Built once per run and copied for each xdist worker (tests/snapshot.py);
+    every worker then runs Django's usual test-database setup, migrate included."""
+    from django.db import connection, connections
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    verbosity = request.config.option.verbose
+    configs: list[Any] = []
+
+    def setup(*, keepdb: bool) -> None:
+        configs.append(
+            setup_databases(
+                verbosity=verbosity,
+                interactive=False,
+                aliases=cast(Any, aliases),
+                serialized_aliases=serialized_aliases,
+                keepdb=keepdb,
             )
-            Authority.objects.filter(pk=result.authority.pk).update(status=AuthorityStatus.ACTIVE)
+        )
+
+    def build() -> None:
+        setup(keepdb=False)
+        _onboard_alpha_and_beta()
+
+    with django_db_blocker.unblock():
+        database_from_snapshot(
+            settings=connection.settings_dict,
+            test_database=worker_database_name(connection.settings_dict),
+            build=build,
+            # The copy exists: Django keeps it, and its migrate finds nothing pending.
+            setup_copied=lambda: setup(keepdb=True),
+            close_connections=connections.close_all,
+        )
     yield
+    with django_db_blocker.unblock():
+        try:
+            teardown_databases(configs[0], verbosity=verbosity)
+        except Exception as exc:
+            request.node.warn(
+                pytest.PytestWarning(f"Error when trying to teardown test databases: {exc!r}")
+            )
 
 
 @pytest.fixture(autouse=True)

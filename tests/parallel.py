@@ -4,12 +4,17 @@ Loaded as a plugin (``-p tests.parallel`` in pytest's options), before Django's
 settings are read. pytest-django already gives each worker process a database of
 its own (``test_<name>_gw0``, ...); this gives each its own Redis database too,
 so one worker's throttle counters, cache entries and Celery queues are never
-another's. Without xdist it does nothing.
+another's. The workers' databases are copies of one built by the first of them
+(tests/snapshot.py); the controller names the run and drops that copy at the end.
+Without xdist it does nothing.
 """
 
 from __future__ import annotations
 
 import os
+import uuid
+
+import pytest
 
 
 def worker_index() -> int | None:
@@ -35,3 +40,21 @@ def _own_redis_database() -> None:
 
 
 _own_redis_database()
+
+
+def _controls_workers(config: pytest.Config) -> bool:
+    return worker_index() is None and getattr(config.option, "dist", "no") != "no"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The run id every worker sees (PYTEST_XDIST_TESTRUNUID), chosen here so that the
+    # controller knows which snapshot database to drop.
+    if _controls_workers(config) and not getattr(config.option, "testrunuid", None):
+        config.option.testrunuid = uuid.uuid4().hex
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _controls_workers(config):
+        from tests.snapshot import drop_run_snapshot
+
+        drop_run_snapshot(config.option.testrunuid)

@@ -9,13 +9,11 @@ validator would refuse for null).
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from jsonschema import Draft7Validator
 
-SPECS = Path(__file__).resolve().parents[2] / "openapi"
+from tests.api.committed_specs import committed_spec
 
 
 def _nullable_as_any_of(node: Any) -> Any:
@@ -31,7 +29,7 @@ def _nullable_as_any_of(node: Any) -> Any:
 
 @cache
 def _components(surface: str) -> dict[str, Any]:
-    spec = yaml.safe_load((SPECS / f"{surface}.yaml").read_text())
+    spec = committed_spec(surface)
     return _nullable_as_any_of(spec["components"])
 
 

@@ -6,6 +6,12 @@ Every ```bash block of a page runs, in order, in one bash session with
 the page relies on (jq -e), or an id the product no longer returns fails here.
 Part 2's webhook goes to a real receiver on loopback (the runner is started
 with the settings that allow one), which checks the signature.
+
+The same booted runner then serves the README's run command test (last in this
+module, since it ends with Ctrl-C): booting a dev runner (a new PostgreSQL,
+every migration, the demo data) is the dearest fixture of the suite, so the
+walkthrough and the run command share one, as pytest-xdist's ``--dist loadfile``
+keeps a module in one process.
 """
 
 from __future__ import annotations
@@ -19,8 +25,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 import pytest
 from standardwebhooks import Webhook
 
@@ -57,9 +65,20 @@ def test_the_walkthrough_takes_every_id_from_an_earlier_answer(page):
     assert not re.search(r'"(workshop|decision|review)": \d', script)
 
 
+@dataclass
+class DevRunner:
+    port: int
+    tmp: Path
+    log_path: Path
+    env: dict[str, str]
+    process: subprocess.Popen[bytes]
+    boot_seconds: float  # from starting the runner to its API answering
+
+
 @pytest.fixture(scope="module")
-def dev_server(tmp_path_factory):
-    """The dev runner on free ports with its own data folder; stopped afterwards."""
+def dev_runner(tmp_path_factory):
+    """The dev runner on free ports with its own data folder; stopped afterwards (unless
+    the run command test stopped it with Ctrl-C first)."""
     tmp = tmp_path_factory.mktemp("walkthrough")
     port = free_loopback_port()
     env = {
@@ -75,8 +94,11 @@ def dev_server(tmp_path_factory):
         # Part 2 subscribes a receiver on loopback, which the app refuses by default.
         WEBHOOK_ALLOW_HTTP="1",
         WEBHOOK_ALLOWED_NETWORKS="127.0.0.1/32",
+        # The run command test's burst comes from one address; residents do not share one.
+        CONSULTATION_ADDRESS_THROTTLE_RATE="100000/min",
     )
     log_path = tmp / "run.log"
+    started = time.monotonic()
     with log_path.open("wb") as log:
         runner = subprocess.Popen(
             [sys.executable, "-m", "deploy.runner", "run"],
@@ -86,7 +108,6 @@ def dev_server(tmp_path_factory):
             stderr=subprocess.STDOUT,
         )
     try:
-        started = time.monotonic()
         while True:
             assert runner.poll() is None, log_path.read_text(errors="replace")
             # About 20 s on an idle machine; much longer while other jobs load it.
@@ -101,13 +122,19 @@ def dev_server(tmp_path_factory):
                 except OSError:
                     pass
             time.sleep(0.5)
-        yield port, tmp, log_path
+        yield DevRunner(port, tmp, log_path, env, runner, time.monotonic() - started)
     finally:
-        runner.send_signal(signal.SIGINT)
-        try:
-            runner.wait(60)
-        except subprocess.TimeoutExpired:
-            runner.kill()
+        if runner.poll() is None:
+            runner.send_signal(signal.SIGINT)
+            try:
+                runner.wait(60)
+            except subprocess.TimeoutExpired:
+                runner.kill()
+
+
+@pytest.fixture(scope="module")
+def dev_server(dev_runner: DevRunner):
+    return dev_runner.port, dev_runner.tmp, dev_runner.log_path
 
 
 def _run_page(page: Path, port: int, workdir: Path, *, after: str = "", **env: str):
@@ -207,3 +234,101 @@ def test_every_url_the_runner_prints_answers(dev_server):
             status = error.code
         # 401 is an answer: the URL exists and asks for a token.
         assert status in {200, 401}, f"{url} answered {status}"
+
+
+@pytest.mark.slow
+def test_run_serves_me_with_a_printed_token_and_ctrl_c_stops_everything(dev_runner: DevRunner):
+    """The README's run command, end to end: it serves /api/v1/me with a printed demo token
+    on a demo authority's host through gunicorn; another dev.py command beside it reuses its
+    servers, sends a burst of concurrent public answers with no error, and leaves everything
+    running; Ctrl-C leaves no process behind. Last in the module: it stops the runner."""
+    port, env, log_path = dev_runner.port, dev_runner.env, dev_runner.log_path
+    runner, tmp_path = dev_runner.process, dev_runner.tmp
+    started = time.monotonic()
+    try:
+        token = None
+        body = b""
+        while time.monotonic() - started < 300:
+            assert runner.poll() is None, log_path.read_text()
+            text = log_path.read_text(errors="replace")
+            match = re.search(r"admin@demo\.example\s+token (\w+)", text)
+            if match and "Ready in" in text:
+                token = match.group(1)
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/api/v1/me",
+                    headers={"Host": f"demo.localhost:{port}", "Authorization": f"Token {token}"},
+                )
+                try:
+                    with urllib.request.urlopen(request, timeout=5) as response:
+                        body = response.read()
+                        break
+                except OSError:
+                    pass
+            time.sleep(0.5)
+        elapsed = dev_runner.boot_seconds + time.monotonic() - started
+        assert token, log_path.read_text()
+        assert b'"slug":"demo"' in body, body
+        # Generous: eight engineers share this 2-core machine (about 35 s when idle).
+        assert elapsed < 300
+        print(f"run → /api/v1/me answered in {elapsed:.1f}s")
+
+        # Another command beside the runner: it must reuse the runner's PostgreSQL and
+        # Redis, and stop neither (it used to stop PostgreSQL: /readyz then said 503).
+        beside = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "deploy.runner",
+                "bench",
+                "bench/public_answers.py",
+                "--port",
+                str(port),
+                "--answers",
+                "150",
+                "--timeout",
+                "60",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+        output = beside.stdout + beside.stderr
+        assert beside.returncode == 0, output
+        assert "PostgreSQL (embedded): reusing the server" in output, output
+        assert "Redis (embedded) reusing the server" in output, output
+        assert "150 concurrent answers: 0 errors" in output, output
+        print(output.strip().splitlines()[-1])
+        assert runner.poll() is None, log_path.read_text()
+        with urllib.request.urlopen(
+            urllib.request.Request(f"http://127.0.0.1:{port}/readyz"), timeout=10
+        ) as response:
+            assert response.status == 200
+        assert "Listening at: http://127.0.0.1:" in log_path.read_text()  # gunicorn
+    finally:
+        runner.send_signal(signal.SIGINT)
+        try:
+            runner.wait(60)
+        except subprocess.TimeoutExpired:
+            runner.kill()
+            raise
+    # Every process the runner starts names the data folder, the web port or the
+    # worker's port-stamped node name on its command line. PostgreSQL's shutdown
+    # checkpoint can outlast the runner on a loaded machine: allow what pg_ctl allows.
+    marks = [str(tmp_path), f"127.0.0.1:{port}", f"dev-{port}@", f":{env['DEV_REDIS_PORT']}"]
+
+    def leftover_processes() -> list[psutil.Process]:
+        return [
+            p
+            for p in psutil.process_iter(["pid", "cmdline"])
+            if p.pid != os.getpid()
+            and any(mark in " ".join(p.info["cmdline"] or []) for mark in marks)
+        ]
+
+    deadline = time.monotonic() + 120
+    leftovers = leftover_processes()
+    while leftovers and time.monotonic() < deadline:
+        time.sleep(1)
+        leftovers = leftover_processes()
+    assert leftovers == [], [p.info["cmdline"] for p in leftovers]

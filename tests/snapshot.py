@@ -1,0 +1,121 @@
+"""One migrated test database per test run, copied for every xdist worker.
+
+Each pytest-xdist worker used to build its own test database: migrate the public
+schema, build the template schema by migrations, onboard ``alpha`` and ``beta``,
+the same work once per process. Now the first worker to arrive builds its database
+that way and copies it to ``<test database>_snapshot_<run>`` while it holds a
+PostgreSQL advisory lock; every later worker takes the lock, finds the copy and
+creates its own database from it (``CREATE DATABASE ... TEMPLATE``, a file copy),
+then lets Django run ``migrate`` on it as usual, which finds nothing pending.
+
+The snapshot belongs to one run (xdist's test run id, shared by the run's workers),
+so it always holds this checkout's migrations and onboarding code; the controller
+drops it when the run ends (``drop_run_snapshot``, called from tests/parallel.py).
+A plain run (no xdist) builds its one database as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlparse
+
+import psycopg
+
+RUN_ID = "PYTEST_XDIST_TESTRUNUID"
+
+
+def worker_database_name(settings: dict[str, Any]) -> str:
+    """The test database Django will create (pytest-django adds ``_gw<N>`` under xdist)."""
+    return str(settings.get("TEST", {}).get("NAME") or f"test_{settings['NAME']}")
+
+
+def snapshot_name(test_database: str, run_id: str) -> str:
+    """``test_publicbenefit_gw1`` in run ``ab12...`` → ``test_publicbenefit_snapshot_ab12...``."""
+    base = test_database.rsplit("_gw", 1)[0]
+    return f"{base}_snapshot_{run_id[:16]}"[:63]
+
+
+def admin_connection(**settings: Any) -> psycopg.Connection[Any]:
+    """A connection to the server's ``postgres`` database, outside any test database."""
+    return psycopg.connect(
+        dbname="postgres",
+        host=settings.get("HOST") or None,
+        port=settings.get("PORT") or None,
+        user=settings.get("USER") or None,
+        password=settings.get("PASSWORD") or None,
+        autocommit=True,
+    )
+
+
+def _exists(admin: psycopg.Connection[Any], name: str) -> bool:
+    row = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    return row is not None
+
+
+def _copy(admin: psycopg.Connection[Any], *, source: str, target: str) -> None:
+    # A session closing on the source can take a moment to leave (ObjectInUse).
+    for attempt in range(50):
+        try:
+            admin.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+            return
+        except psycopg.errors.ObjectInUse:
+            if attempt == 49:
+                raise
+            time.sleep(0.2)
+
+
+@contextmanager
+def _run_lock(admin: psycopg.Connection[Any], name: str) -> Iterator[None]:
+    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    admin.execute("SELECT pg_advisory_lock(%s)", [key])
+    try:
+        yield
+    finally:
+        admin.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def database_from_snapshot(
+    *,
+    settings: dict[str, Any],
+    test_database: str,
+    build: Callable[[], None],
+    setup_copied: Callable[[], None],
+    close_connections: Callable[[], None],
+) -> str:
+    """Give this worker ``test_database``: built by ``build`` (the first worker of the run,
+    which then snapshots it) or copied from the snapshot and finished by ``setup_copied``.
+    Returns "built" or "copied". Outside xdist, just ``build``."""
+    run_id = os.environ.get(RUN_ID, "")
+    if not run_id:
+        build()
+        return "built"
+    snapshot = snapshot_name(test_database, run_id)
+    with admin_connection(**settings) as admin, _run_lock(admin, snapshot):
+        if not _exists(admin, snapshot):
+            build()
+            close_connections()
+            _copy(admin, source=test_database, target=snapshot)
+            return "built"
+        admin.execute(f'DROP DATABASE IF EXISTS "{test_database}"')
+        _copy(admin, source=snapshot, target=test_database)
+    setup_copied()
+    return "copied"
+
+
+def drop_run_snapshot(run_id: str) -> None:
+    """Drop the run's snapshot (the controller, after every worker has finished)."""
+    url = os.environ.get("DATABASE_URL")
+    if not url or not run_id:
+        return
+    parsed = urlparse(url)
+    name = snapshot_name(f"test_{parsed.path.lstrip('/')}", run_id)
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    except psycopg.Error:
+        pass  # a throwaway server is deleted with its data anyway
