@@ -17,6 +17,8 @@ import time
 
 import psycopg
 
+from deploy.services import copy_database
+
 SCRIPTS = ["onboarding", "migrate_noop", "task_throughput", "search_path", "list_view", "scale"]
 SCRIPTS += ["answer_throughput"]
 
@@ -29,14 +31,7 @@ def _admin_url(url: str) -> tuple[str, str]:
 def _copy_database(admin: str, source: str, database: str) -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{database}"')
-        for attempt in range(20):  # the previous step's connections may take a moment to go
-            try:
-                conn.execute(f'CREATE DATABASE "{database}" TEMPLATE "{source}"')
-                return
-            except psycopg.errors.ObjectInUse:
-                if attempt == 19:
-                    raise
-                time.sleep(0.5)
+        copy_database(conn, source=source, target=database)
 
 
 def main(argv: list[str]) -> int:

@@ -82,6 +82,21 @@ def running_redis(data_dir: Path) -> int | None:
     return port
 
 
+def copy_database(admin: Any, *, source: str, target: str, attempts: int = 50) -> None:
+    """``CREATE DATABASE target TEMPLATE source`` on an autocommit psycopg connection,
+    retried while a session that just closed on ``source`` is still leaving (ObjectInUse)."""
+    import psycopg  # the project's virtualenv has it; the system python running dev.py need not
+
+    for attempt in range(attempts):
+        try:
+            admin.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+            return
+        except psycopg.errors.ObjectInUse:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2)
+
+
 def port_is_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         try:

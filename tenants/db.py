@@ -45,14 +45,16 @@ def read_one(sql: str, params: Sequence[Any], using: str = DEFAULT_DB_ALIAS) -> 
     )
     if self_checked:
         wrapper.health_check_done = True
-    try:
+
+    def run() -> Any:
         with wrapper.prepared_cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
+
+    try:
+        return run()
     except OperationalError:
         if not self_checked or not (wrapper.connection is None or wrapper.connection.closed):
             raise  # a live connection: the statement itself failed
     wrapper.close()
-    with wrapper.prepared_cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
+    return run()

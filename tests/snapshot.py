@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlparse
 
 import psycopg
+
+from deploy.services import copy_database
 
 RUN_ID = "PYTEST_XDIST_TESTRUNUID"
 
@@ -57,18 +58,6 @@ def _exists(admin: psycopg.Connection[Any], name: str) -> bool:
     return row is not None
 
 
-def _copy(admin: psycopg.Connection[Any], *, source: str, target: str) -> None:
-    # A session closing on the source can take a moment to leave (ObjectInUse).
-    for attempt in range(50):
-        try:
-            admin.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
-            return
-        except psycopg.errors.ObjectInUse:
-            if attempt == 49:
-                raise
-            time.sleep(0.2)
-
-
 @contextmanager
 def _run_lock(admin: psycopg.Connection[Any], name: str) -> Iterator[None]:
     key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
@@ -99,10 +88,10 @@ def database_from_snapshot(
         if not _exists(admin, snapshot):
             build()
             close_connections()
-            _copy(admin, source=test_database, target=snapshot)
+            copy_database(admin, source=test_database, target=snapshot)
             return "built"
         admin.execute(f'DROP DATABASE IF EXISTS "{test_database}"')
-        _copy(admin, source=snapshot, target=test_database)
+        copy_database(admin, source=snapshot, target=test_database)
     setup_copied()
     return "copied"
 
