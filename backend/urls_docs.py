@@ -2,15 +2,58 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.urls import path
+from django.utils import translation
+from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from api.schema import SURFACES
+
+# (urlconf, title, API version, language) → the generated spec, for the process's life.
+_SCHEMAS: dict[tuple[str, str, str | None, str], dict[str, Any]] = {}
+
+
+def schema_cache_clear() -> None:
+    _SCHEMAS.clear()
 
 
 # Read-only: the HTML views have no template for OPTIONS and would answer 500.
 class SchemaView(SpectacularAPIView):
+    """A surface's spec, generated once per process for each API version and language.
+
+    Generating walks every view and serializer of the surface (about 0.6 s of CPU), and
+    the spec changes only with the code, which a new process loads; the spec endpoints
+    are public, so generating on every request would also let anyone spend that much of
+    a server's CPU per request. The key is bounded: languages outside LANGUAGES share
+    the default language's entry (they have no catalogue, so the text is the same).
+    """
+
     http_method_names = ["get", "head"]
+    urlconf_name: str = ""
+
+    def _get_schema_response(self, request: Request) -> Response:
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        key = (str(self.urlconf_name), str(spectacular_settings.TITLE), version, language)
+        schema = _SCHEMAS.get(key)
+        if schema is None:
+            generator = self.generator_class(
+                urlconf=self.urlconf, api_version=version, patterns=self.patterns
+            )
+            schema = _SCHEMAS[key] = generator.get_schema(request=request, public=self.serve_public)
+        return Response(
+            data=schema,
+            headers={
+                "Content-Disposition": f'inline; filename="{self._get_filename(request, version)}"'
+            },
+        )
 
 
 class SwaggerView(SpectacularSwaggerView):
@@ -29,7 +72,9 @@ def docs_urls(main_surface: str) -> list:
             path(
                 f"api/schema/{surface}.yaml",
                 SchemaView.as_view(
-                    urlconf=SURFACES[surface], custom_settings={"TITLE": f"{surface} API"}
+                    urlconf=SURFACES[surface],
+                    urlconf_name=SURFACES[surface],
+                    custom_settings={"TITLE": f"{surface} API"},
                 ),
                 name=f"schema-{surface}",
             ),

@@ -377,11 +377,23 @@ def test(pytest_args: list[str]) -> int:
     return 0
 
 
+def write_bytecode() -> None:
+    """Let this command's Python processes cache compiled modules (``__pycache__``, ignored
+    by git) even where the environment sets PYTHONDONTWRITEBYTECODE. A test run starts
+    about forty Python processes (pytest's workers, servers, workers, manage.py
+    commands); without the cache each compiles the project again, and each pytest
+    worker rewrites the assertions of every test module again."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    sys.dont_write_bytecode = False
+
+
 def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
+    if command in {"test", "pytest", "bench"}:
+        write_bytecode()
     if command == "run":
         return run()
     if command == "test":

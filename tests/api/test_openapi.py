@@ -106,3 +106,28 @@ def test_api_root_lists_the_links_of_each_host(anonymous, authority_a):
     assert set(authority["specs"]) == set(SURFACES)
     for url in authority["links"].values():
         assert anonymous(authority_a).get(urlsplit(url).path).status_code != 404, url
+
+
+def test_a_spec_is_generated_once_per_process_and_language(anonymous, authority_a):
+    from unittest import mock
+
+    from drf_spectacular.generators import SchemaGenerator
+
+    from backend.urls_docs import schema_cache_clear
+
+    schema_cache_clear()
+    with mock.patch.object(
+        SchemaGenerator, "get_schema", autospec=True, side_effect=SchemaGenerator.get_schema
+    ) as generate:
+        first = anonymous(None).get("/api/schema/public.yaml")
+        again = anonymous(authority_a).get("/api/schema/public.yaml")
+        # A language without a catalogue shares the default's entry (a bounded cache).
+        unknown = anonymous(None).get("/api/schema/public.yaml", {"lang": "zz-unknown"})
+        other = anonymous(None).get("/api/schema/authority.yaml")
+    assert [r.status_code for r in (first, again, unknown, other)] == [200] * 4
+    assert first.content == again.content == unknown.content
+    served, served_other = parse_yaml(first.content), parse_yaml(other.content)
+    assert served["info"]["title"] == "public API"
+    assert served["paths"] == committed_spec("public")["paths"]
+    assert served_other["paths"] == committed_spec("authority")["paths"]
+    assert generate.call_count == 2  # public once, authority once

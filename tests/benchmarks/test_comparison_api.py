@@ -139,7 +139,11 @@ def test_distribution_chart_is_svg(make_member, programme):
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml"
-    assert b"<svg" in response.content
+    svg = response.content.decode()
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    # Bars drawn (one patch per authority with a value, besides the background ones).
+    assert svg.count('<g id="patch_') >= 5
+    assert "fill: #1d70b8" in svg
 
 
 def test_a_csv_request_that_fails_answers_in_the_json_error_shape(anonymous, programme):

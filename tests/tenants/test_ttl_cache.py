@@ -40,14 +40,16 @@ def test_unknown_hosts_cannot_grow_the_host_cache_without_bound(db, anonymous, s
         routing._cache = original
 
 
-def test_ten_thousand_unknown_hosts_leave_the_host_cache_at_its_size(db):
+def test_unknown_hosts_ten_times_the_cache_size_leave_it_at_its_size(db):
+    # Each lookup of an unknown host reads the database; ten times the size is enough to
+    # show the bound (the full-size cache under 10,000 hosts is bench/scale.py's part).
     bounded: TTLCache = TTLCache(seconds=60, size=100)
     original, routing._cache = routing._cache, bounded
     try:
-        for n in range(10_000):
+        for n in range(1_000):
             assert routing.authority_for_host(f"probe{n}.localhost") is None
         assert len(bounded) == 100
-        assert bounded.get("probe9999.localhost") == (True, None)  # the newest are kept
+        assert bounded.get("probe999.localhost") == (True, None)  # the newest are kept
         assert bounded.get("probe0.localhost") == (False, None)
     finally:
         routing._cache = original
