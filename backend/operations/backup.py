@@ -33,9 +33,10 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
-from django_tenants.utils import get_public_schema_name, schema_context
+from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from tenants.models import Authority, Domain
+from tenants.provisioning.template import schema_clone_from_template
 
 FORMAT = 1
 
@@ -299,10 +300,15 @@ def authority_restore(*, path: Path, slug: str | None = None) -> BackupSummary:
                 [row] = entry["rows"]
                 fields = dict(row["fields"])
                 fields["schema_name"] = new_slug
-                # Schema DDL and migrations first (they manage their own transactions),
-                # as authority_onboard does; then the rows, all in one transaction.
+                # The schema first, as authority_onboard makes it: a checked clone of the
+                # migrated template (the export's migrations are this deployment's, checked
+                # above), or migrations for a schema left by an interrupted attempt; both
+                # manage their own transactions. Then the rows, all in one transaction.
                 authority = Authority(**_plain_fields(Authority, fields, pk_map))
-                authority.create_schema(check_if_exists=True, sync_schema=True, verbosity=0)
+                if schema_exists(new_slug):
+                    authority.create_schema(check_if_exists=True, sync_schema=True, verbosity=0)
+                else:
+                    schema_clone_from_template(schema_name=new_slug)
                 authority.save()
                 pk_map[(Authority, row["pk"])] = authority.pk
                 summary.shared["tenants.Authority"] = 1
