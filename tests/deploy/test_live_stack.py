@@ -16,7 +16,9 @@ import pytest
 
 from tests.deploy.live_stack import Answer, LiveStack
 
-pytestmark = pytest.mark.slow
+# django_db: the stack starts from a copy of the run's migrated test database, which
+# pytest-django builds only for a session holding a test that asks for a database.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 SERVERS = ["gunicorn", "runserver"]
 AUTHORITY = "live.localhost"

@@ -96,6 +96,9 @@ def dev_runner(tmp_path_factory):
         WEBHOOK_ALLOWED_NETWORKS="127.0.0.1/32",
         # The run command test's burst comes from one address; residents do not share one.
         CONSULTATION_ADDRESS_THROTTLE_RATE="100000/min",
+        # One web worker serves one reader of the pages; each more is a Django process
+        # booted for nothing (the runner's default of 3 is for a developer's browser).
+        GUNICORN_WORKERS="1",
     )
     log_path = tmp / "run.log"
     started = time.monotonic()

