@@ -89,8 +89,12 @@ def _rollups_insert(*, authority: Authority, slices: list[Slice], computed_at: d
 
 def benchmark_refresh_request(*, authority_id: int) -> None:
     """Note that an authority's figures changed; the sweeper refreshes it after it settles."""
-    RefreshRequest.objects.update_or_create(
-        authority_id=authority_id, defaults={"requested_at": timezone.now()}
+    # One upsert statement (update_or_create takes a savepoint, a locking read and a write).
+    RefreshRequest.objects.bulk_create(
+        [RefreshRequest(authority_id=authority_id, requested_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["authority"],
+        update_fields=["requested_at"],
     )
 
 

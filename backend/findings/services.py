@@ -68,7 +68,15 @@ def scenario_facts_rebuild(*, authority: Authority) -> int:
 
 def findings_refresh_request() -> None:
     """Note that the facts changed; the sweeper recomputes the table after they settle."""
-    FindingsRefreshRequest.objects.update_or_create(pk=1, defaults={"requested_at": timezone.now()})
+    # One upsert statement per change (update_or_create takes a savepoint, a locking read
+    # and a write). A claim deleting the row meanwhile is waited for, then a new row is
+    # inserted: a change after a claim is never lost.
+    FindingsRefreshRequest.objects.bulk_create(
+        [FindingsRefreshRequest(pk=1, requested_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["pk"],
+        update_fields=["requested_at"],
+    )
 
 
 def findings_refresh_due_claim() -> bool:

@@ -132,15 +132,20 @@ def webhook_deliveries_record(*, event: DomainEvent) -> list[int]:
     endpoints = WebhookEndpoint.objects.filter(events__contains=[event.name.value])
     if event.authority_id is None:
         endpoints = endpoints.filter(authority__isnull=True)
-        slug = None
     else:
         endpoints = endpoints.filter(authority_id=event.authority_id) | endpoints.filter(
             authority__isnull=True
         )
-        slug = Authority.objects.values_list("schema_name", flat=True).get(pk=event.authority_id)
+    ids = list(endpoints.values_list("pk", flat=True))
+    if not ids:
+        return []  # most events of most authorities: one query, nothing to write
+    slug = (
+        None
+        if event.authority_id is None
+        else Authority.objects.values_list("schema_name", flat=True).get(pk=event.authority_id)
+    )
     body = delivery_body(event, authority_slug=slug)
     now = timezone.now()
-    ids = list(endpoints.values_list("pk", flat=True))
     WebhookDelivery.objects.bulk_create(
         [
             WebhookDelivery(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.db import connection, transaction
 from django_tenants.utils import schema_exists
 
@@ -16,9 +15,7 @@ from tenants.models import Authority, Domain
 from tenants.provisioning import template as template_module
 from tenants.provisioning.fidelity import (
     CloneDiffers,
-    fingerprint_differences,
     schema_digests,
-    schema_fingerprint,
 )
 from tenants.provisioning.template import schemas_clone_from_template, template_ensure
 from tenants.services import (
@@ -32,33 +29,12 @@ from tests.proposals.factories import make_proposal
 BULK = ["north-east-council", "south-west-district", "isles"]
 
 
-def _fresh_schema_by_migrations(name: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE SCHEMA "{name}"')
-    call_command("migrate_schemas", tenant=True, schema_name=name, interactive=False, verbosity=0)
-
-
 def _new(slug: str) -> NewAuthority:
     return NewAuthority(slug=slug, name=slug.replace("-", " ").title(), kind="district")
 
 
-def test_schemas_cloned_in_bulk_match_a_freshly_migrated_schema(db):
-    _fresh_schema_by_migrations("fresh-for-bulk")
-    schemas_clone_from_template(schema_names=BULK)
-
-    with transaction.atomic():
-        fresh = schema_fingerprint("fresh-for-bulk")
-        for schema in BULK:
-            assert fingerprint_differences(fresh, schema_fingerprint(schema)) == [], schema
-        digests = schema_digests(["fresh-for-bulk", *BULK])
-    assert all(digests[schema] == digests["fresh-for-bulk"] for schema in BULK)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE c.relnamespace = %s::regnamespace AND NOT t.tgisinternal",
-            ['"south-west-district"'],
-        )
-        assert cursor.fetchone()[0] > 20
+# Bulk clones against a freshly migrated schema: tests/tenants/test_template_clone.py,
+# beside the one-by-one clone (one schema built by migrations serves both).
 
 
 def test_the_digests_tell_a_schema_with_a_renamed_index_from_the_template(db):

@@ -13,10 +13,12 @@ from tenants.provisioning import template as template_module
 from tenants.provisioning.fidelity import (
     CloneDiffers,
     fingerprint_differences,
+    schema_digests,
     schema_fingerprint,
 )
 from tenants.provisioning.template import (
     schema_clone_from_template,
+    schemas_clone_from_template,
     template_ensure,
     template_schema_name,
 )
@@ -45,7 +47,12 @@ def _trigger_count(schema: str) -> int:
         return int(cursor.fetchone()[0])
 
 
-def test_a_clone_with_a_hyphenated_name_matches_a_freshly_migrated_schema(db):
+BULK = ["north-west-council", "south-west-district", "isles"]
+
+
+def test_one_clone_and_clones_in_bulk_match_a_freshly_migrated_schema(db):
+    """One schema built by migrations (the dear part) against a clone with a hyphenated
+    name and against three schemas cloned in one statement batch."""
     with connection.cursor() as cursor:
         cursor.execute('CREATE SCHEMA "fresh-by-migrations"')
     call_command(
@@ -56,11 +63,17 @@ def test_a_clone_with_a_hyphenated_name_matches_a_freshly_migrated_schema(db):
         verbosity=0,
     )
     schema_clone_from_template(schema_name="north-east-council")
+    schemas_clone_from_template(schema_names=BULK)
 
     with transaction.atomic():
         fresh = schema_fingerprint("fresh-by-migrations")
         clone = schema_fingerprint("north-east-council")
+        for schema in BULK:
+            assert fingerprint_differences(fresh, schema_fingerprint(schema)) == [], schema
+        digests = schema_digests(["fresh-by-migrations", *BULK])
     assert fingerprint_differences(fresh, clone) == []
+    assert all(digests[schema] == digests["fresh-by-migrations"] for schema in BULK)
+    assert _trigger_count("south-west-district") > 20
     # What django-tenants' clone_schema loses with a quoted name: every audit trigger,
     # and the names of unique constraints.
     assert _trigger_count("north-east-council") == _trigger_count("fresh-by-migrations") > 20
