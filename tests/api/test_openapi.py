@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -131,3 +132,36 @@ def test_a_spec_is_generated_once_per_process_and_language(anonymous, authority_
     assert served["paths"] == committed_spec("public")["paths"]
     assert served_other["paths"] == committed_spec("authority")["paths"]
     assert generate.call_count == 2  # public once, authority once
+
+
+def test_a_cached_spec_is_rendered_once_per_format(anonymous):
+    from unittest import mock
+
+    from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
+
+    from backend.urls_docs import schema_cache_clear
+
+    schema_cache_clear()
+    client = anonymous(None)
+    with (
+        mock.patch.object(
+            OpenApiYamlRenderer, "render", autospec=True, side_effect=OpenApiYamlRenderer.render
+        ) as yaml_render,
+        mock.patch.object(
+            OpenApiJsonRenderer, "render", autospec=True, side_effect=OpenApiJsonRenderer.render
+        ) as json_render,
+    ):
+        yaml_bodies = [client.get("/api/schema/public.yaml").content for _ in range(3)]
+        json_type = "application/vnd.oai.openapi+json"
+        json_bodies = [
+            client.get("/api/schema/public.yaml", HTTP_ACCEPT=json_type).content for _ in range(2)
+        ]
+        # Accept parameters change the rendering and are not kept: rendered each time.
+        indented = [
+            client.get("/api/schema/public.yaml", HTTP_ACCEPT=f"{json_type}; indent=1").content
+            for _ in range(2)
+        ]
+    assert yaml_render.call_count == 1 and len(set(yaml_bodies)) == 1
+    assert json_render.call_count == 1 + 2 and len(set(json_bodies)) == 1
+    assert parse_yaml(yaml_bodies[0]) == json.loads(json_bodies[0])
+    assert indented[0] == indented[1] != json_bodies[0]
