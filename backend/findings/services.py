@@ -45,10 +45,11 @@ def scenario_facts_refresh(*, authority_id: int, proposal_ids: Collection[int]) 
     """
     require_authority_schema()
     facts = load_scenario_facts(proposal_ids=proposal_ids)
-    ScenarioFact.objects.filter(
+    deleted, _ = ScenarioFact.objects.filter(
         authority_id=authority_id, proposal_id__in=list(proposal_ids)
     ).delete()
-    _facts_write(authority_id=authority_id, facts=facts)
+    if facts or deleted:  # most events: a proposal with no held consultation, no change
+        _facts_write(authority_id=authority_id, facts=facts)
     return len(facts)
 
 

@@ -106,3 +106,17 @@ def test_refreshes_are_debounced_until_the_facts_settle(
     with authority_context(authority_a):
         consulted(authority_a, officer, responses=answers(4, 4))
     assert FindingsRefreshRequest.objects.filter(pk=1).exists()  # a new change asks again
+
+
+def test_an_event_that_changes_no_fact_asks_for_no_refresh(programme, authority_a, make_member):
+    from tests.proposals.factories import make_proposal
+
+    FindingsRefreshRequest.objects.all().delete()
+    officer = make_member(authority_a, Role.OFFICER).user
+    with authority_context(authority_a):
+        # Created and submitted: events, but no held consultation, so no facts.
+        make_proposal(authority_a, officer, status="in_assessment")
+    assert not FindingsRefreshRequest.objects.exists()
+    with authority_context(authority_a):
+        consulted(authority_a, officer, responses=answers(4, 4))
+    assert FindingsRefreshRequest.objects.filter(pk=1).exists()
