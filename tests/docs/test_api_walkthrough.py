@@ -99,6 +99,8 @@ def dev_runner(tmp_path_factory):
         # One web worker serves one reader of the pages; each more is a Django process
         # booted for nothing (the runner's default of 3 is for a developer's browser).
         GUNICORN_WORKERS="1",
+        # No code changes to watch here; the polling reloader stats every module each second.
+        DEV_RELOAD="0",
     )
     log_path = tmp / "run.log"
     started = time.monotonic()
