@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.deploy.live_stack import LiveStack
+from tests.snapshot import RUN_ID, snapshot_name
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +27,11 @@ def live_stack(django_db_setup: None, django_db_blocker: Any) -> Iterator[LiveSt
 
     with django_db_blocker.unblock():
         test_database = connection.settings_dict["NAME"]
-    migrated = urlparse(os.environ["DATABASE_URL"])._replace(path=f"/{test_database}").geturl()
+    # The run's snapshot when there is one: this process's database may hold rows that
+    # earlier tests committed (those that run a real Celery worker do).
+    run_id = os.environ.get(RUN_ID, "")
+    source = snapshot_name(test_database, run_id) if run_id else test_database
+    migrated = urlparse(os.environ["DATABASE_URL"])._replace(path=f"/{source}").geturl()
     root = Path(tempfile.mkdtemp(prefix="pb-live-"))
     stack = LiveStack(root=root)
     try:

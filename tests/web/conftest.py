@@ -32,6 +32,7 @@ import pytest
 from django.db import connection, connections
 
 from deploy.services import free_loopback_port, postgres_tool
+from tests.snapshot import RUN_ID, snapshot_name
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -159,6 +160,11 @@ def live_site(
     name = f"pb_web_{os.getpid()}"
     with django_db_blocker.unblock():
         source = connection.settings_dict["NAME"]
+        # The run's snapshot when there is one: idle (a fast template copy), and free of
+        # rows that earlier tests in this process committed (those with a Celery worker).
+        run_id = os.environ.get(RUN_ID, "")
+        if run_id:
+            source = snapshot_name(source, run_id)
         connections.close_all()
         with _admin_connection() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')

@@ -16,6 +16,24 @@ from django.db import connection
 from tests.parallel import worker_suffix
 
 
+@pytest.fixture(autouse=True)
+def _no_derived_rows_left(django_db_blocker) -> Iterator[None]:
+    """These tests commit for real (the worker is another process) and delete what they
+    made; the programme rows the reactions derived from it (scenario facts, refresh
+    requests) are deleted too, so no later test in this process finds them."""
+    from django.utils import timezone
+
+    from backend.benchmarks.models import RefreshRequest
+    from backend.findings.models import FindingsRefreshRequest, ScenarioFact
+
+    started = timezone.now()
+    yield
+    with django_db_blocker.unblock():
+        ScenarioFact.objects.filter(computed_at__gte=started).delete()
+        RefreshRequest.objects.filter(requested_at__gte=started).delete()
+        FindingsRefreshRequest.objects.filter(requested_at__gte=started).delete()
+
+
 @pytest.fixture(scope="session")
 def worker_mail_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the worker's file email backend writes every message it sends."""
