@@ -19,19 +19,39 @@ from tests.parallel import worker_suffix
 @pytest.fixture(autouse=True)
 def _no_derived_rows_left(django_db_blocker) -> Iterator[None]:
     """These tests commit for real (the worker is another process) and delete what they
-    made; the programme rows the reactions derived from it (scenario facts, refresh
-    requests) are deleted too, so no later test in this process finds them."""
+    made. What that left behind goes too, so no later test in this process finds it:
+    the programme rows the reactions derived (scenario facts, refresh requests) and the
+    audit history the triggers wrote, in every schema (creations and deletions alike)."""
+    from django.apps import apps
     from django.utils import timezone
 
     from backend.benchmarks.models import RefreshRequest
     from backend.findings.models import FindingsRefreshRequest, ScenarioFact
+    from tenants.context import authority_context
+    from tenants.models import Authority
 
     started = timezone.now()
     yield
+    history = [
+        model
+        for model in apps.get_models()
+        if any(field.name == "pgh_created_at" for field in model._meta.concrete_fields)
+    ]
+
+    def clear_history() -> None:
+        tables = set(connection.introspection.table_names())
+        for model in history:
+            if model._meta.db_table in tables:
+                model.objects.filter(pgh_created_at__gte=started).delete()
+
     with django_db_blocker.unblock():
         ScenarioFact.objects.filter(computed_at__gte=started).delete()
         RefreshRequest.objects.filter(requested_at__gte=started).delete()
         FindingsRefreshRequest.objects.filter(requested_at__gte=started).delete()
+        clear_history()
+        for authority in Authority.objects.all():
+            with authority_context(authority):
+                clear_history()
 
 
 @pytest.fixture(scope="session")
