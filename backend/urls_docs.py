@@ -92,14 +92,13 @@ class SchemaView(SpectacularAPIView):
 
     http_method_names = ["get", "head"]
     renderer_classes = [_Yaml, _Yaml2, _Json, _Json2]
-    urlconf_name: str = ""
 
     def _get_schema_response(self, request: Request) -> Response:
         version = self.api_version or request.version or self._get_version_parameter(request)
         language = translation.get_language() or settings.LANGUAGE_CODE
         if language not in dict(settings.LANGUAGES):
             language = settings.LANGUAGE_CODE
-        key = (str(self.urlconf_name), str(spectacular_settings.TITLE), version, language)
+        key = (str(self.urlconf), str(spectacular_settings.TITLE), version, language)
         schema = _SCHEMAS.get(key)
         if schema is None:
             generator = self.generator_class(
@@ -130,9 +129,7 @@ def docs_urls(main_surface: str) -> list:
             path(
                 f"api/schema/{surface}.yaml",
                 SchemaView.as_view(
-                    urlconf=SURFACES[surface],
-                    urlconf_name=SURFACES[surface],
-                    custom_settings={"TITLE": f"{surface} API"},
+                    urlconf=SURFACES[surface], custom_settings={"TITLE": f"{surface} API"}
                 ),
                 name=f"schema-{surface}",
             ),

@@ -31,8 +31,8 @@ import psycopg
 import pytest
 from django.db import connection, connections
 
-from deploy.services import free_loopback_port, postgres_tool
-from tests.snapshot import RUN_ID, snapshot_name
+from deploy.services import copy_database, copy_database_across, free_loopback_port
+from tests.snapshot import RUN_ID, admin_connection, snapshot_name
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -88,42 +88,18 @@ class LiveSite:
 
 
 def _admin_connection() -> psycopg.Connection[Any]:
-    settings = connection.settings_dict
-    return psycopg.connect(
-        dbname="postgres",
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        user=settings["USER"] or None,
-        password=settings["PASSWORD"] or None,
-        autocommit=True,
-    )
+    return admin_connection(**connection.settings_dict)
 
 
 def _clone(admin: psycopg.Connection[Any], *, source: str, name: str) -> None:
-    """Copy the migrated test database: a fast TEMPLATE copy when the source is idle, else
-    pg_dump piped into psql (a session of the test run may still be connected to it)."""
-    for _ in range(5):
-        try:
-            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
-            return
-        except psycopg.errors.ObjectInUse:
-            time.sleep(0.3)
-    admin.execute(f'CREATE DATABASE "{name}"')
-    settings = connection.settings_dict
-    env = {**os.environ, "PGPASSWORD": settings["PASSWORD"] or ""}
-    where = ["-h", settings["HOST"] or "localhost", "-U", settings["USER"] or "postgres"]
-    if settings["PORT"]:
-        where += ["-p", str(settings["PORT"])]
-    dump = subprocess.Popen(
-        [postgres_tool("pg_dump"), *where, "--no-owner", source], stdout=subprocess.PIPE, env=env
-    )
-    subprocess.run(
-        [postgres_tool("psql"), *where, "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", name],
-        stdin=dump.stdout,
-        env=env,
-        check=True,
-    )
-    assert dump.wait() == 0, "pg_dump failed"
+    """Copy the migrated test database: a fast TEMPLATE copy when the source is idle (the
+    run's snapshot), else pg_dump piped into psql (a plain run copies its own database,
+    which a session of the run may still be connected to)."""
+    try:
+        copy_database(admin, source=source, target=name, attempts=5)
+    except psycopg.errors.ObjectInUse:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        copy_database_across(_database_url(source), _database_url(name))
 
 
 def _database_url(name: str) -> str:
