@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from deploy import testdb
 from deploy.envcache import fingerprint, linked_build
 from deploy.services import EmbeddedPostgres, EmbeddedRedis
 from web.assets import assets_build
@@ -48,24 +49,34 @@ BIN = Path(sys.executable).parent
 
 
 @contextmanager
-def services(*, throwaway: bool) -> Iterator[dict[str, str]]:
-    """Yield an environment whose DATABASE_URL / REDIS_URL point at live servers."""
+def services(*, throwaway: bool, tests: bool = False) -> Iterator[dict[str, str]]:
+    """Yield an environment whose DATABASE_URL / REDIS_URL point at live servers.
+
+    ``tests``: a throwaway PostgreSQL for pytest starts from the machine's kept data
+    folder for this checkout's test database key, and a run that had none and built
+    the test database leaves its folder kept for the next (deploy/testdb.py)."""
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
     postgres: EmbeddedPostgres | None = None
     redis: EmbeddedRedis | None = None
     tmp = Path(tempfile.mkdtemp(prefix="pb-test-")) if throwaway else None
+    built_key = testdb.key() if tests and throwaway and testdb.enabled() else ""
+    seeded = False
     try:
         if not env.get("DATABASE_URL"):
             data_dir = (tmp / "postgres") if tmp else LOCAL / "postgres"
+            if built_key:
+                env[testdb.KEY_VARIABLE] = built_key
+                seeded = testdb.data_folder_restore(built_key, data_dir)
             postgres = EmbeddedPostgres(data_dir=data_dir, delete_on_stop=throwaway)
             started = time.monotonic()
             env["DATABASE_URL"] = postgres.start()
             if postgres.reused:
                 print(f"PostgreSQL (embedded): reusing the server on {data_dir}", flush=True)
             else:
+                kept = " (with the test database built for this checkout)" if seeded else ""
                 print(
-                    f"PostgreSQL (embedded) ready in {time.monotonic() - started:.1f}s",
+                    f"PostgreSQL (embedded) ready in {time.monotonic() - started:.1f}s{kept}",
                     flush=True,
                 )
         if not env.get("REDIS_URL"):
@@ -79,6 +90,11 @@ def services(*, throwaway: bool) -> Iterator[dict[str, str]]:
             verb = "reusing the server" if redis.reused else "ready"
             print(f"Redis (embedded) {verb} at {env['REDIS_URL']}", flush=True)
         yield env
+        if postgres and built_key and not seeded and not postgres.reused:
+            with contextlib.suppress(Exception):  # keeping is an optimisation, never a failure
+                if testdb.only_the_built_database(env["DATABASE_URL"], built_key):
+                    postgres.stop(delete=False)
+                    testdb.data_folder_save(built_key, postgres.data_dir)
     finally:
         if redis:
             redis.stop()
@@ -362,7 +378,7 @@ def test(pytest_args: list[str]) -> int:
         chromium_ensure()
         command = pytest_command(pytest_args)
         print(f"$ pytest {' '.join(command[3:])}   (checks run beside it)", flush=True)
-        with services(throwaway=True) as env:
+        with services(throwaway=True, tests=True) as env:
             code = subprocess.run(command, cwd=ROOT, env=env).returncode
         failures = [] if code == 0 else ["pytest"]
         for check in finished:
@@ -412,7 +428,7 @@ def main(argv: list[str]) -> int:
             return subprocess.run([sys.executable, "-m", "bench", *rest], env=env).returncode
     if command == "pytest":
         assets_build()
-        with services(throwaway=True) as env:
+        with services(throwaway=True, tests=True) as env:
             return subprocess.run([sys.executable, "-m", "pytest", *rest], env=env).returncode
     with services(throwaway=False) as env:
         return subprocess.run(

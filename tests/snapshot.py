@@ -12,6 +12,11 @@ The snapshot belongs to one run (xdist's test run id, shared by the run's worker
 so it always holds this checkout's migrations and onboarding code; the controller
 drops it when the run ends (``drop_run_snapshot``, called from tests/parallel.py).
 A plain run (no xdist) builds its one database as before.
+
+The first worker copies the build it would make from ``<test database>_built_<key>``
+when the server has one for this checkout's key, and otherwise keeps its build under
+that name for the next run (deploy/testdb.py: what the key covers, and how the test
+command keeps a server's data folder per machine). A plain run does the same.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from urllib.parse import urlparse
 
 import psycopg
 
+from deploy import testdb
 from deploy.services import copy_database
 
 RUN_ID = "PYTEST_XDIST_TESTRUNUID"
@@ -68,6 +74,16 @@ def _run_lock(admin: psycopg.Connection[Any], name: str) -> Iterator[None]:
         admin.execute("SELECT pg_advisory_unlock(%s)", [key])
 
 
+def _keep_built(admin: psycopg.Connection[Any], *, source: str, built: str) -> None:
+    """Copy a fresh build to ``built``; drop the builds of other keys (older sources)."""
+    prefix = built[: -len(built.rsplit(testdb.BUILT, 1)[1])]
+    for (name,) in admin.execute(
+        "SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [prefix]
+    ).fetchall():
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    copy_database(admin, source=source, target=built)
+
+
 def database_from_snapshot(
     *,
     settings: dict[str, Any],
@@ -75,25 +91,38 @@ def database_from_snapshot(
     build: Callable[[], None],
     setup_copied: Callable[[], None],
     close_connections: Callable[[], None],
+    kept: bool = True,
 ) -> str:
     """Give this worker ``test_database``: built by ``build`` (the first worker of the run,
     which then snapshots it) or copied from the snapshot and finished by ``setup_copied``.
-    Returns "built" or "copied". Outside xdist, just ``build``."""
+    With ``kept`` (and the cache not turned off), a build kept by an earlier run with the
+    same key stands in for ``build``. Returns "built", "kept" or "copied"."""
     run_id = os.environ.get(RUN_ID, "")
-    if not run_id:
-        build()
-        return "built"
-    snapshot = snapshot_name(test_database, run_id)
-    with admin_connection(**settings) as admin, _run_lock(admin, snapshot):
-        if not _exists(admin, snapshot):
-            build()
-            close_connections()
-            copy_database(admin, source=test_database, target=snapshot)
-            return "built"
-        admin.execute(f'DROP DATABASE IF EXISTS "{test_database}"')
-        copy_database(admin, source=snapshot, target=test_database)
+    built = testdb.built_database_name(test_database, testdb.key()) if kept else ""
+    if kept and not testdb.enabled():
+        built = ""
+    # Without xdist the worker's own database plays the snapshot's part.
+    snapshot = snapshot_name(test_database, run_id) if run_id else test_database
+    with admin_connection(**settings) as admin, _run_lock(admin, built or snapshot):
+        outcome = "copied"
+        if not run_id or not _exists(admin, snapshot):
+            if built and _exists(admin, built):
+                admin.execute(f'DROP DATABASE IF EXISTS "{snapshot}"')
+                copy_database(admin, source=built, target=snapshot)
+                outcome = "kept"
+            else:
+                build()
+                close_connections()
+                if run_id:
+                    copy_database(admin, source=test_database, target=snapshot)
+                if built:
+                    _keep_built(admin, source=test_database, built=built)
+                return "built"
+        if run_id:
+            admin.execute(f'DROP DATABASE IF EXISTS "{test_database}"')
+            copy_database(admin, source=snapshot, target=test_database)
     setup_copied()
-    return "copied"
+    return outcome
 
 
 def drop_run_snapshot(run_id: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Collection
 from datetime import timedelta
@@ -35,21 +36,51 @@ def _facts_write(*, authority_id: int, facts: list[dict]) -> None:
     findings_refresh_request()
 
 
-@transaction.atomic
+# What a fact holds, as compared with a freshly computed one: every field but the ids
+# the database gives and the moment it was computed.
+_COMPARED = tuple(
+    field.attname
+    for field in ScenarioFact._meta.concrete_fields
+    if field.attname not in {"id", "authority_id", "computed_at"}
+)
+
+
+def _stored_as_json(fact: dict) -> dict:
+    """A computed fact as the database gives it back (JSON fields through JSON)."""
+    return {name: fact[name] for name in _COMPARED} | {
+        name: json.loads(json.dumps(fact[name]))
+        for name in ("gap_sum", "gap_count", "officer_verdicts")
+    }
+
+
+# No savepoint: a reaction runs inside the announcing transaction, and when it fails the
+# whole change is refused anyway (backend/core/events.py).
+@transaction.atomic(savepoint=False)
 def scenario_facts_refresh(*, authority_id: int, proposal_ids: Collection[int]) -> int:
     """Recopy the facts of some proposals of the current authority (run in its schema).
 
     Called by the reactions inside the announcing transaction, so the facts
-    commit or roll back with the change that moved them. Returns the number of
-    facts now held for those proposals.
+    commit or roll back with the change that moved them. Facts equal to the stored
+    ones are left as they are, and then no refresh of the table is requested (most
+    events change nothing the facts hold). Returns the number of facts now held for
+    those proposals.
     """
     require_authority_schema()
     facts = load_scenario_facts(proposal_ids=proposal_ids)
-    deleted, _ = ScenarioFact.objects.filter(
+    stored = ScenarioFact.objects.filter(
         authority_id=authority_id, proposal_id__in=list(proposal_ids)
-    ).delete()
-    if facts or deleted:  # most events: a proposal with no held consultation, no change
-        _facts_write(authority_id=authority_id, facts=facts)
+    )
+    if not facts:  # most events: a proposal with no held consultation
+        deleted, _ = stored.delete()
+        if deleted:  # a consultation no longer held: the table must forget it
+            findings_refresh_request()
+        return 0
+    held = list(stored.order_by("consultation_id").values(*_COMPARED))
+    computed = sorted(facts, key=lambda fact: fact["consultation_id"])
+    if held == [_stored_as_json(fact) for fact in computed]:
+        return len(facts)
+    stored.delete()
+    _facts_write(authority_id=authority_id, facts=facts)
     return len(facts)
 
 

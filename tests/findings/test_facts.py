@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from backend.decisions.services import decision_record
-from backend.findings.models import ScenarioFact
+from backend.findings.models import FindingsRefreshRequest, ScenarioFact
 from backend.findings.services import scenario_facts_rebuild
 from backend.proposals.services import proposal_finish_consultation, proposal_update
 from tenants.context import authority_context
@@ -102,6 +102,44 @@ def test_an_edit_after_the_consultation_is_followed_and_a_rebuild_equals_the_eve
     ScenarioFact.objects.filter(authority=authority_a).delete()
     assert scenario_facts_rebuild(authority=authority_a) == 2
     assert _rows(authority_a) == by_events
+
+
+def test_events_that_change_no_fact_leave_the_stored_facts_and_ask_for_no_refresh(
+    authority_a, make_member
+):
+    officer = make_member(authority_a, Role.OFFICER).user
+    with authority_context(authority_a):
+        proposal, _ = consulted(authority_a, officer, responses=answers(4, 2))
+
+    def stored() -> list[dict]:
+        return list(ScenarioFact.objects.filter(authority=authority_a).values("id", "computed_at"))
+
+    def edit(**fields: str) -> None:
+        with authority_context(authority_a):
+            proposal.refresh_from_db()
+            proposal_update(authority=authority_a, proposal=proposal, actor=officer, fields=fields)
+
+    first = stored()
+    assert len(first) == 1
+    FindingsRefreshRequest.objects.all().delete()
+    edit(title="A clearer title")  # an event the facts follow; nothing they hold changed
+    assert stored() == first
+    assert not FindingsRefreshRequest.objects.exists()
+
+    edit(legal_gateway="legal_obligation")
+    [fact] = ScenarioFact.objects.filter(authority=authority_a)
+    assert fact.legal_gateway == "legal_obligation"
+    assert fact.computed_at > first[0]["computed_at"]
+    assert FindingsRefreshRequest.objects.filter(pk=1).exists()
+
+    second = stored()
+    FindingsRefreshRequest.objects.all().delete()
+    with authority_context(authority_a):
+        proposal.refresh_from_db()
+        moved = proposal_finish_consultation(proposal=proposal, actor=officer)
+        decision_record(proposal=moved, actor=officer, outcome="approved", rationale="Sound.")
+    assert stored() == second
+    assert not FindingsRefreshRequest.objects.exists()
 
 
 def test_a_change_that_rolls_back_leaves_the_facts_as_they_were(authority_a, make_member):
