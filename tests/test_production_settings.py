@@ -1,18 +1,25 @@
 """Production settings refuse unsafe values at start-up, and pass ``check --deploy`` cleanly.
 
-Each case imports the settings in a fresh interpreter with the environment a
-deployment would give it, since settings are read once per process.
+Each case executes the settings module afresh, in a module of its own, with the
+environment a deployment would give it (the settings read it once, when imported,
+and refuse unsafe values right then, before any app loads); the running Django keeps
+its own settings. ``check --deploy`` runs in a fresh interpreter, since it needs
+Django set up with those settings.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 ROOT = Path(__file__).resolve().parents[1]
 STRONG_KEY = secrets.token_urlsafe(60)
@@ -39,13 +46,31 @@ def production_env(**overrides: str | None) -> dict[str, str]:
     return env
 
 
-def settings_of(env: dict[str, str], expression: str) -> subprocess.CompletedProcess[str]:
-    # The settings module refuses unsafe values when it is imported, before any app loads;
-    # reading a setting imports it (django.setup() would also load every app, 0.6 s more).
-    code = f"from django.conf import settings; settings.DEBUG; print({expression})"
-    return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+@dataclass(frozen=True)
+class Started:
+    """What a process importing the settings would show: its exit status, what it
+    printed and the refusal it died with."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def settings_of(env: dict[str, str], expression: str) -> Started:
+    """Import backend/settings.py as a process started with ``env`` would, then print
+    ``expression`` (``settings`` is the module) as ``print`` would."""
+    spec = importlib.util.spec_from_file_location(
+        "settings_under_test", ROOT / "backend" / "settings.py"
     )
+    assert spec is not None and spec.loader is not None
+    settings = importlib.util.module_from_spec(spec)
+    with mock.patch.dict(os.environ, env, clear=True):
+        try:
+            spec.loader.exec_module(settings)
+        except ImproperlyConfigured as refused:
+            return Started(1, "", f"ImproperlyConfigured: {refused}")
+    values = eval(f"({expression},)", {"settings": settings})
+    return Started(0, " ".join(str(value) for value in values) + "\n", "")
 
 
 def test_production_settings_start_with_safe_values():
