@@ -22,6 +22,7 @@ started a server stops it.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import signal
@@ -29,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -288,17 +289,104 @@ def contract_steps() -> list[list[str]]:
     return [[sys.executable, "-c", install], [npm, "test", "--silent"]]
 
 
+def tree_files(*roots: Path) -> list[Path]:
+    """Every file under ``roots`` (a file stands for itself), sorted; no caches, no
+    installed packages, no generated output."""
+    skipped = {"__pycache__", "node_modules", "generated", ".mypy_cache"}
+    files: list[Path] = []
+    for root in roots:
+        if root.is_file():
+            files.append(root)
+            continue
+        for parent, folders, names in os.walk(root):
+            folders[:] = [name for name in folders if name not in skipped]
+            files.extend(Path(parent) / name for name in names)
+    return sorted(files)
+
+
+def inputs_key(files: list[Path], *tools: str, root: Path = ROOT) -> str:
+    """A hash of the files' names (under ``root``) and bytes, and of the tools' versions."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for tool in tools:
+        digest.update(tool.encode() + b"\0")
+    return digest.hexdigest()[:24]
+
+
+def _binary(name: str) -> str:
+    """A program's path, size and modification time: a new version changes them."""
+    found = shutil.which(name)
+    if found is None:
+        return f"{name}: none"
+    stat = Path(found).resolve().stat()
+    return f"{found} {stat.st_size} {stat.st_mtime_ns}"
+
+
+def deploy_inputs() -> str:
+    """What deploy/validate.py reads: the files under deploy/ (the overlays, compose.yaml,
+    the validator and its pinned tools' constraints) and the programs it runs."""
+    return inputs_key(tree_files(ROOT / "deploy"), _binary("kubectl"), _binary("docker"))
+
+
+def contract_inputs() -> str:
+    """What the contract test reads: the committed specs, contract/ (consumer, generator,
+    ruleset, lock files) and the Node.js that runs it."""
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout
+    files = tree_files(ROOT / "contract", *sorted((ROOT / "openapi").glob("*.yaml")))
+    return inputs_key(files, node.strip(), _binary("node"))
+
+
 @dataclass
 class Check:
+    """One static check: its steps run one after another. With ``inputs`` (a hash of
+    every file and program the check reads), a pass is remembered per machine under
+    that hash, and a later run with the same hash shows the remembered output instead
+    of running the steps again: deterministic tools give the same answer to the same
+    bytes. ``CHECKS_CACHE=off`` runs everything."""
+
     name: str
     steps: list[list[str]]
     cwd: Path = ROOT
     output: str = ""
     passed: bool = True
+    inputs: Callable[[], str] | None = None
+
+    def _remembered(self) -> Path | None:
+        from deploy.envcache import cache_root
+
+        root = cache_root()
+        if self.inputs is None or root is None or not self.steps:
+            return None
+        if os.environ.get("CHECKS_CACHE", "").lower() in {"off", "0", "no"}:
+            return None
+        try:
+            key = self.inputs()
+        except OSError:  # an input went missing: run the check, which will say why
+            return None
+        return root / "checks" / f"{self.name}-{key}.passed"
 
     def run(self) -> Check:
         """Run the steps one after another, stopping at the first failure, output kept,
         each step's wall and CPU time (its own and its children's) noted."""
+        remembered = self._remembered()
+        if remembered is not None and remembered.is_file():
+            self.output = (
+                f"$ {self.name}: passed before on this machine with these same inputs "
+                f"(key {remembered.stem.rsplit('-', 1)[1]}); "
+                "its output then:\n" + remembered.read_text()
+            )
+            return self
+        self._run_steps()
+        if self.passed and remembered is not None:
+            with contextlib.suppress(OSError):
+                remembered.parent.mkdir(parents=True, exist_ok=True)
+                partial = remembered.with_suffix(f".{os.getpid()}")
+                partial.write_text(self.output)
+                os.replace(partial, remembered)
+        return self
+
+    def _run_steps(self) -> None:
         for step in self.steps:
             started = time.monotonic()
             process = subprocess.Popen(
@@ -315,7 +403,6 @@ class Check:
             if process.returncode != 0:
                 self.passed = False
                 break
-        return self
 
 
 def mypy_check() -> int:
@@ -340,8 +427,8 @@ def static_checks() -> list[Check]:
         ),
         Check("mypy", [[sys.executable, "-m", "deploy.runner", "mypy"]]),
         # compose.yaml and the Kubernetes overlays: schemas and policy linter, offline.
-        Check("deploy", [[sys.executable, "-m", "deploy.validate"]]),
-        Check("contract", contract_steps(), cwd=ROOT / "contract"),
+        Check("deploy", [[sys.executable, "-m", "deploy.validate"]], inputs=deploy_inputs),
+        Check("contract", contract_steps(), cwd=ROOT / "contract", inputs=contract_inputs),
     ]
 
 
