@@ -192,7 +192,7 @@ def run() -> int:
         )
         try:
             check_connection_budget(env)
-            assets_build()
+            public_assets()
             # Public, then only the authority schemas with migrations pending.
             manage(env, "migrate_schemas", "--noinput", "-v", "0")
             manage(env, "seed_demo", "--base-url", f"http://{{host}}:{port}")
@@ -249,6 +249,39 @@ def run() -> int:
             return 0
         finally:
             stop_all(processes)
+
+
+def public_assets() -> None:
+    """The public pages' GOV.UK Frontend assets (web/assets.py), from a web/node_modules
+    installed once per machine for each lock file (deploy/envcache.py), as the contract
+    test's packages are: a clean clone links it instead of running ``npm ci`` first."""
+    web = ROOT / "web"
+    locks = [web / "package.json", web / "package-lock.json"]
+    if shutil.which("npm") is not None:
+        node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout
+
+        def build(folder: Path) -> None:
+            for lock in locks:
+                shutil.copyfile(lock, folder / lock.name)
+            print("Installing the public pages' front-end packages (npm ci) ...", flush=True)
+            subprocess.run(
+                ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                cwd=folder,
+                check=True,
+            )
+            # What web/assets.py's own npm_install checks before installing again.
+            (folder / "node_modules" / ".installed-lock").write_text(
+                hashlib.sha256(locks[1].read_bytes()).hexdigest()
+            )
+
+        linked_build(
+            web / "node_modules",
+            name="web-npm",
+            key=fingerprint(locks, node.strip()),
+            build=build,
+            inner="node_modules",
+        )
+    assets_build()
 
 
 def contract_packages() -> None:
@@ -461,7 +494,7 @@ def test(pytest_args: list[str]) -> int:
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=1) as pool:
         finished = pool.map(Check.run, checks)
-        assets_build()
+        public_assets()
         chromium_ensure()
         command = pytest_command(pytest_args)
         print(f"$ pytest {' '.join(command[3:])}   (checks run beside it)", flush=True)
@@ -514,7 +547,7 @@ def main(argv: list[str]) -> int:
         with services(throwaway=True) as env:
             return subprocess.run([sys.executable, "-m", "bench", *rest], env=env).returncode
     if command == "pytest":
-        assets_build()
+        public_assets()
         with services(throwaway=True, tests=True) as env:
             return subprocess.run([sys.executable, "-m", "pytest", *rest], env=env).returncode
     with services(throwaway=False) as env:

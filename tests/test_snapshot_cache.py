@@ -177,11 +177,11 @@ def test_the_test_command_keeps_the_data_folder_and_starts_from_it(
 
     with services(throwaway=True, tests=True) as env:
         names = databases(env["DATABASE_URL"])
+        # A run that built nothing for its key keeps nothing and drops nothing.
+        with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
+            conn.execute('CREATE DATABASE "test_x_gw1"')
+        assert testdb.only_the_built_database(env["DATABASE_URL"], "d" * 16) is False
+        assert "test_x_gw1" in databases(env["DATABASE_URL"])
     assert f"test_x_built_{key}" in names
     assert "test_x_gw0" not in names
-
-    # Without a built database nothing is kept.
-    monkeypatch.setattr(testdb, "key", lambda: "d" * 16)
-    with services(throwaway=True, tests=True):
-        pass
-    assert not (tmp_path / "test-postgres" / ("d" * 16)).exists()
+    assert sorted(path.name for path in (tmp_path / "test-postgres").iterdir()) == [key]
