@@ -6,12 +6,6 @@ its own (``test_<name>_gw0``, ...); this gives each its own Redis database too,
 so one worker's throttle counters, cache entries and Celery queues are never
 another's. The workers' databases are copies of one built by the first of them
 (tests/snapshot.py); the controller names the run and drops that copy at the end.
-
-It also decides how the files are shared out (``--dist loadfile``): the files that
-start servers and wait on them go first, so their waits overlap the rest of the
-suite instead of ending it, then the others, largest first (xdist's own order is by
-number of tests alone, which sent the dev runner's boot last); and the Celery worker
-files run in one process, which starts one worker for all of them.
 Without xdist it does nothing.
 """
 
@@ -19,21 +13,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections import Counter
-from typing import Any
 
 import pytest
-
-# Files (or folders, one unit each) that start servers and wait on them: scheduled first.
-FIRST = (
-    "tests/docs/test_api_walkthrough.py",
-    "tests/web/test_browser.py",
-    "tests/workers/",
-    "tests/deploy/test_live_stack.py",
-)
-# Folders whose files share a session fixture that starts processes (a Celery worker):
-# one unit, so one process runs them all and starts it once.
-ONE_UNIT = ("tests/workers/",)
 
 
 def worker_index() -> int | None:
@@ -77,38 +58,3 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         from tests.snapshot import drop_run_snapshot
 
         drop_run_snapshot(config.option.testrunuid)
-
-
-def unit_of(nodeid: str) -> str:
-    """The unit of work a test belongs to: its file, or its folder when in ONE_UNIT."""
-    path = nodeid.split("::", 1)[0]
-    return next((folder for folder in ONE_UNIT if path.startswith(folder)), path)
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Units in FIRST first, then by number of tests (largest first); a unit's tests keep
-    their order. Every worker sorts the same collection the same way, as xdist requires."""
-    if worker_index() is None:
-        return
-    sizes = Counter(unit_of(item.nodeid) for item in items)
-
-    def rank(unit: str) -> tuple[int, int]:
-        first = next((i for i, prefix in enumerate(FIRST) if unit.startswith(prefix)), len(FIRST))
-        return first, -sizes[unit]
-
-    order = {unit: position for position, unit in enumerate(sorted(sizes, key=rank))}
-    items.sort(key=lambda item: order[unit_of(item.nodeid)])
-
-
-def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    if getattr(config.option, "dist", "no") != "loadfile":
-        return None
-    from xdist.scheduler import LoadFileScheduling
-
-    class UnitScheduling(LoadFileScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            return unit_of(nodeid)
-
-    # The workers' collection order (pytest_collection_modifyitems) is the queue's order.
-    config.option.loadscopereorder = False
-    return UnitScheduling(config, log)

@@ -20,13 +20,15 @@ from tests.parallel import worker_suffix
 def _no_derived_rows_left(django_db_blocker) -> Iterator[None]:
     """These tests commit for real (the worker is another process) and delete what they
     made. What that left behind goes too, so no later test in this process finds it:
-    the programme rows the reactions derived (scenario facts, refresh requests) and the
+    the programme rows the reactions and sweeps derived (scenario facts, refresh
+    requests, consultation cost copies, a stored findings table, benchmark rollups) and the
     audit history the triggers wrote, in every schema (creations and deletions alike)."""
     from django.apps import apps
     from django.utils import timezone
 
-    from backend.benchmarks.models import RefreshRequest
-    from backend.findings.models import FindingsRefreshRequest, ScenarioFact
+    from backend.benchmarks.models import RefreshRequest, Rollup
+    from backend.findings.models import FindingsRefreshRequest, FindingsTable, ScenarioFact
+    from backend.programme.models import ConsultationCost
     from tenants.context import authority_context
     from tenants.models import Authority
 
@@ -48,6 +50,10 @@ def _no_derived_rows_left(django_db_blocker) -> Iterator[None]:
         ScenarioFact.objects.filter(computed_at__gte=started).delete()
         RefreshRequest.objects.filter(requested_at__gte=started).delete()
         FindingsRefreshRequest.objects.filter(requested_at__gte=started).delete()
+        # What the reactions and sweeps the worker ran stored in the public schema.
+        ConsultationCost.objects.filter(updated_at__gte=started).delete()
+        FindingsTable.objects.filter(computed_at__gte=started).delete()
+        Rollup.objects.filter(computed_at__gte=started).delete()
         clear_history()
         for authority in Authority.objects.all():
             with authority_context(authority):
