@@ -24,7 +24,7 @@ import hashlib
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 STAMP = ".complete"
@@ -66,6 +66,32 @@ def fingerprint(files: Iterable[Path], *extra: str) -> str:
     for text in extra:
         digest.update(text.encode() + b"\0")
     return digest.hexdigest()[:20]
+
+
+def tree_files(*roots: Path, skipped: Collection[str] = (), suffix: str = "") -> list[Path]:
+    """Every file under ``roots`` whose name ends with ``suffix``, sorted; a root that is
+    a file stands for itself, a missing one gives nothing, folders named in ``skipped``
+    are not entered."""
+    files: list[Path] = []
+    for root in roots:
+        if root.is_file():
+            files.append(root)
+            continue
+        for parent, folders, names in os.walk(root):
+            folders[:] = [name for name in folders if name not in skipped]
+            files.extend(Path(parent) / name for name in names if name.endswith(suffix))
+    return sorted(files)
+
+
+def files_digest(files: Iterable[Path], *extra: str, root: Path) -> str:
+    """A hash of the files' paths (under ``root``) and bytes, then of any extra text: what
+    a result built from exactly those files and tools can be kept under."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for text in extra:
+        digest.update(text.encode() + b"\0")
+    return digest.hexdigest()
 
 
 def python_tag() -> str:

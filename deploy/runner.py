@@ -22,7 +22,6 @@ started a server stops it.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
 import signal
@@ -37,9 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deploy import testdb
-from deploy.envcache import fingerprint, linked_build
+from deploy.envcache import files_digest, fingerprint, linked_build, tree_files
 from deploy.services import EmbeddedPostgres, EmbeddedRedis
-from web.assets import assets_build
+from web.assets import STAMP, assets_build, lock_fingerprint
 from web.browser import chromium_ensure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -251,36 +250,44 @@ def run() -> int:
             stop_all(processes)
 
 
+def npm_packages(
+    folder: Path, *, name: str, installed: Callable[[Path], None] | None = None
+) -> Path:
+    """``folder``/node_modules: the packages its lock files pin, installed by ``npm ci``
+    once per machine for each lock file and Node version (deploy/envcache.py) and linked
+    into the checkout; ``installed`` then sees the machine's folder. Returns it."""
+    locks = [folder / "package.json", folder / "package-lock.json"]
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout
+
+    def build(target: Path) -> None:
+        for lock in locks:
+            shutil.copyfile(lock, target / lock.name)
+        print(f"Installing {folder.name}/'s pinned npm packages (npm ci) ...", flush=True)
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=target, check=True
+        )
+        if installed is not None:
+            installed(target)
+
+    return linked_build(
+        folder / "node_modules",
+        name=name,
+        key=fingerprint(locks, node.strip()),
+        build=build,
+        inner="node_modules",
+    )
+
+
 def public_assets() -> None:
     """The public pages' GOV.UK Frontend assets (web/assets.py), from a web/node_modules
-    installed once per machine for each lock file (deploy/envcache.py), as the contract
-    test's packages are: a clean clone links it instead of running ``npm ci`` first."""
-    web = ROOT / "web"
-    locks = [web / "package.json", web / "package-lock.json"]
+    installed once per machine, as the contract test's packages are: a clean clone links
+    it instead of running ``npm ci`` first."""
     if shutil.which("npm") is not None:
-        node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout
 
-        def build(folder: Path) -> None:
-            for lock in locks:
-                shutil.copyfile(lock, folder / lock.name)
-            print("Installing the public pages' front-end packages (npm ci) ...", flush=True)
-            subprocess.run(
-                ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                cwd=folder,
-                check=True,
-            )
-            # What web/assets.py's own npm_install checks before installing again.
-            (folder / "node_modules" / ".installed-lock").write_text(
-                hashlib.sha256(locks[1].read_bytes()).hexdigest()
-            )
+        def stamped(target: Path) -> None:  # what web/assets.py checks before installing
+            (target / "node_modules" / STAMP.name).write_text(lock_fingerprint())
 
-        linked_build(
-            web / "node_modules",
-            name="web-npm",
-            key=fingerprint(locks, node.strip()),
-            build=build,
-            inner="node_modules",
-        )
+        npm_packages(ROOT / "web", name="web-npm", installed=stamped)
     assets_build()
 
 
@@ -288,20 +295,7 @@ def contract_packages() -> None:
     """The contract test's pinned tools (contract/package-lock.json) in
     contract/node_modules, installed by ``npm ci`` once per machine for each lock file
     (deploy/envcache.py)."""
-    contract = ROOT / "contract"
-    locks = [contract / "package.json", contract / "package-lock.json"]
-    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout
-    ci = ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"]
-
-    def build(folder: Path) -> None:
-        for lock in locks:
-            shutil.copyfile(lock, folder / lock.name)
-        subprocess.run(ci, cwd=folder, check=True)
-
-    key = fingerprint(locks, node.strip())
-    folder = linked_build(
-        contract / "node_modules", name="contract-npm", key=key, build=build, inner="node_modules"
-    )
+    folder = npm_packages(ROOT / "contract", name="contract-npm")
     print(f"contract/node_modules: {folder / 'node_modules'}", flush=True)
 
 
@@ -322,29 +316,13 @@ def contract_steps() -> list[list[str]]:
     return [[sys.executable, "-c", install], [npm, "test", "--silent"]]
 
 
-def tree_files(*roots: Path) -> list[Path]:
-    """Every file under ``roots`` (a file stands for itself), sorted; no caches, no
-    installed packages, no generated output."""
-    skipped = {"__pycache__", "node_modules", "generated", ".mypy_cache"}
-    files: list[Path] = []
-    for root in roots:
-        if root.is_file():
-            files.append(root)
-            continue
-        for parent, folders, names in os.walk(root):
-            folders[:] = [name for name in folders if name not in skipped]
-            files.extend(Path(parent) / name for name in names)
-    return sorted(files)
+# Not part of what a check reads: caches, installed packages, generated output.
+NOT_INPUTS = {"__pycache__", "node_modules", "generated", ".mypy_cache"}
 
 
 def inputs_key(files: list[Path], *tools: str, root: Path = ROOT) -> str:
     """A hash of the files' names (under ``root``) and bytes, and of the tools' versions."""
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    for tool in tools:
-        digest.update(tool.encode() + b"\0")
-    return digest.hexdigest()[:24]
+    return files_digest(files, *tools, root=root)[:24]
 
 
 def _binary(name: str) -> str:
@@ -356,18 +334,26 @@ def _binary(name: str) -> str:
     return f"{found} {stat.st_size} {stat.st_mtime_ns}"
 
 
-def deploy_inputs() -> str:
+def deploy_input_files() -> list[Path]:
     """What deploy/validate.py reads: the files under deploy/ (the overlays, compose.yaml,
-    the validator and its pinned tools' constraints) and the programs it runs."""
-    return inputs_key(tree_files(ROOT / "deploy"), _binary("kubectl"), _binary("docker"))
+    the validator and its pinned tools' constraints)."""
+    return tree_files(ROOT / "deploy", skipped=NOT_INPUTS)
+
+
+def deploy_inputs() -> str:
+    return inputs_key(deploy_input_files(), _binary("kubectl"), _binary("docker"))
+
+
+def contract_input_files() -> list[Path]:
+    """What the contract test reads: the committed specs and contract/ (consumer,
+    generator, ruleset, lock files)."""
+    specs = sorted((ROOT / "openapi").glob("*.yaml"))
+    return tree_files(ROOT / "contract", *specs, skipped=NOT_INPUTS)
 
 
 def contract_inputs() -> str:
-    """What the contract test reads: the committed specs, contract/ (consumer, generator,
-    ruleset, lock files) and the Node.js that runs it."""
     node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout
-    files = tree_files(ROOT / "contract", *sorted((ROOT / "openapi").glob("*.yaml")))
-    return inputs_key(files, node.strip(), _binary("node"))
+    return inputs_key(contract_input_files(), node.strip(), _binary("node"))
 
 
 @dataclass

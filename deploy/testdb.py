@@ -40,7 +40,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from deploy.envcache import STAMP, cache_root
+from deploy.envcache import STAMP, cache_root, files_digest, tree_files
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_FOLDERS = ("api", "backend", "tenants", "web", "workers")
@@ -54,17 +54,10 @@ FOLDERS_KEPT = 2
 def source_digest(root: Path = ROOT) -> str:
     """A hash of the names and bytes of the project's Python sources (SOURCE_FOLDERS) and
     of SOURCE_FILES: a migration, a model or the onboarding code changing changes it."""
-    files = [root / name for name in SOURCE_FILES]
-    for folder in SOURCE_FOLDERS:
-        for parent, folders, names in os.walk(root / folder):
-            folders[:] = sorted(name for name in folders if name not in SKIPPED_FOLDERS)
-            files.extend(Path(parent) / name for name in names if name.endswith(".py"))
-    digest = hashlib.sha256()
-    for path in sorted(files):
-        if path.is_file():
-            digest.update(str(path.relative_to(root)).encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    files = tree_files(*(root / name for name in SOURCE_FILES)) + tree_files(
+        *(root / folder for folder in SOURCE_FOLDERS), skipped=SKIPPED_FOLDERS, suffix=".py"
+    )
+    return files_digest(sorted(files), root=root)
 
 
 def enabled() -> bool:

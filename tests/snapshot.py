@@ -76,7 +76,7 @@ def _run_lock(admin: psycopg.Connection[Any], name: str) -> Iterator[None]:
 
 def _keep_built(admin: psycopg.Connection[Any], *, source: str, built: str) -> None:
     """Copy a fresh build to ``built``; drop the builds of other keys (older sources)."""
-    prefix = built[: -len(built.rsplit(testdb.BUILT, 1)[1])]
+    prefix = built.rsplit(testdb.BUILT, 1)[0] + testdb.BUILT
     for (name,) in admin.execute(
         "SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [prefix]
     ).fetchall():
@@ -98,9 +98,9 @@ def database_from_snapshot(
     With ``kept`` (and the cache not turned off), a build kept by an earlier run with the
     same key stands in for ``build``. Returns "built", "kept" or "copied"."""
     run_id = os.environ.get(RUN_ID, "")
-    built = testdb.built_database_name(test_database, testdb.key()) if kept else ""
-    if kept and not testdb.enabled():
-        built = ""
+    built = ""
+    if kept and testdb.enabled():
+        built = testdb.built_database_name(test_database, testdb.key())
     # Without xdist the worker's own database plays the snapshot's part.
     snapshot = snapshot_name(test_database, run_id) if run_id else test_database
     with admin_connection(**settings) as admin, _run_lock(admin, built or snapshot):

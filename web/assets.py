@@ -24,13 +24,14 @@ TARGET = WEB / "static" / "govuk"
 STAMP = WEB / "node_modules" / ".installed-lock"
 
 
-def _lock_fingerprint() -> str:
+def lock_fingerprint() -> str:
+    """What STAMP holds once node_modules matches package-lock.json."""
     return hashlib.sha256((WEB / "package-lock.json").read_bytes()).hexdigest()
 
 
 def npm_install() -> None:
     """Run ``npm ci`` unless node_modules already matches package-lock.json."""
-    if STAMP.exists() and STAMP.read_text() == _lock_fingerprint():
+    if STAMP.exists() and STAMP.read_text() == lock_fingerprint():
         return
     if shutil.which("npm") is None:
         raise SystemExit("npm is needed to build the public pages' assets (apt-get install npm).")
@@ -38,7 +39,7 @@ def npm_install() -> None:
     subprocess.run(
         ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=WEB, check=True
     )
-    STAMP.write_text(_lock_fingerprint())
+    STAMP.write_text(lock_fingerprint())
 
 
 def stylesheet_for_council(css: str) -> str:

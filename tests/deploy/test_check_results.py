@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from deploy.runner import ROOT, Check, contract_inputs, deploy_inputs, inputs_key, tree_files
+from deploy.runner import (
+    ROOT,
+    Check,
+    contract_input_files,
+    contract_inputs,
+    deploy_input_files,
+    deploy_inputs,
+    inputs_key,
+    tree_files,
+)
 
 
 @pytest.fixture
@@ -74,7 +83,7 @@ def test_checks_cache_off_runs_every_time(workspace: Path, monkeypatch: pytest.M
 
 
 def test_the_real_keys_cover_what_the_checks_read() -> None:
-    deploy_files = {path.relative_to(ROOT).as_posix() for path in tree_files(ROOT / "deploy")}
+    deploy_files = {path.relative_to(ROOT).as_posix() for path in deploy_input_files()}
     assert {
         "deploy/compose.yaml",
         "deploy/validate.py",
@@ -82,10 +91,7 @@ def test_the_real_keys_cover_what_the_checks_read() -> None:
         "deploy/k8s/base/web.yaml",
         "deploy/k8s/overlays/production/kustomization.yaml",
     } <= deploy_files
-    contract_files = {
-        path.relative_to(ROOT).as_posix()
-        for path in tree_files(ROOT / "contract", *sorted((ROOT / "openapi").glob("*.yaml")))
-    }
+    contract_files = {path.relative_to(ROOT).as_posix() for path in contract_input_files()}
     assert {
         "openapi/authority.yaml",
         "openapi/programme.yaml",
