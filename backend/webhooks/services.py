@@ -105,7 +105,10 @@ def webhook_endpoint_enable(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     endpoint.disabled_at = None
     endpoint.disabled_reason = ""
     endpoint.save()
-    endpoint.deliveries.filter(status=DeliveryStatus.PENDING).update(next_attempt_at=timezone.now())
+    if endpoint.deliveries.filter(status=DeliveryStatus.PENDING).update(
+        next_attempt_at=timezone.now()
+    ):
+        webhook_relay_after_commit(endpoint_id=endpoint.pk)
     return endpoint
 
 
@@ -320,4 +323,26 @@ def webhook_delivery_replay(*, delivery: WebhookDelivery) -> WebhookDelivery:
     delivery.next_attempt_at = timezone.now()
     delivery.delivered_at = None
     delivery.save()
+    webhook_relay_after_commit(endpoint_id=delivery.endpoint_id)
     return delivery
+
+
+def webhook_relay_after_commit(*, endpoint_id: int) -> None:
+    """Ask a worker to send the endpoint's due deliveries once this transaction commits.
+
+    It only saves the wait for the sweep, which finds due deliveries anyway: a broker
+    that cannot be reached is logged, and the change that asked still succeeds."""
+
+    def enqueue() -> None:
+        from backend.webhooks.tasks import deliver_endpoint
+
+        try:
+            deliver_endpoint.delay(endpoint_id)
+        except Exception:
+            logger.warning(
+                "Could not wake the webhook relay for endpoint %s; the sweep will send",
+                endpoint_id,
+                exc_info=True,
+            )
+
+    transaction.on_commit(enqueue)

@@ -23,6 +23,7 @@ from backend.webhooks.services import (
 )
 from tenants.context import authority_context
 from tenants.roles import Role
+from backend.webhooks.tasks import deliver_endpoint
 from tests.proposals.factories import make_decision, make_proposal
 
 
@@ -195,6 +196,68 @@ def test_a_replay_sends_the_same_message_again(receiver, authority_a, officer, a
     # Both verify; the receiver dedupes on webhook-id, as the spec asks of it.
     for received in (first, second):
         Webhook(endpoint.secret).verify(received.body, received.headers)
+
+
+def test_a_replay_is_sent_when_it_commits_not_at_the_next_sweep(
+    receiver, authority_a, officer, admin, monkeypatch, django_capture_on_commit_callbacks
+):
+    endpoint = _subscribe(receiver, authority_a, admin)
+    _submit_one(authority_a, officer)
+    [delivery] = _relay(endpoint)
+    woken: list[int] = []
+
+    def relay_now(endpoint_id: int) -> None:  # the worker, in this process
+        woken.append(endpoint_id)
+        deliver_endpoint(endpoint_id)
+
+    monkeypatch.setattr(deliver_endpoint, "delay", relay_now)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        webhook_delivery_replay(delivery=delivery)
+    assert woken == []  # nothing leaves before the replay commits
+    for callback in callbacks:
+        callback()
+    assert woken == [endpoint.pk]
+    assert len(receiver.received) == 2
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SUCCEEDED
+
+
+def test_re_enabling_wakes_the_relay_only_when_something_waits(
+    receiver, authority_a, admin, monkeypatch, django_capture_on_commit_callbacks
+):
+    woken: list[int] = []
+    monkeypatch.setattr(deliver_endpoint, "delay", woken.append)
+    endpoint = _subscribe(receiver, authority_a, admin)
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(is_active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        webhook_endpoint_enable(endpoint=endpoint)
+    assert woken == []  # no delivery waits: no task
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(is_active=False)
+    WebhookDelivery.objects.create(
+        endpoint=endpoint, message_id="msg_waiting", event_type="proposal.moved", payload={}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        webhook_endpoint_enable(endpoint=endpoint)
+    assert woken == [endpoint.pk]
+
+
+def test_a_replay_succeeds_while_the_broker_is_down(
+    receiver, authority_a, officer, admin, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    endpoint = _subscribe(receiver, authority_a, admin)
+    _submit_one(authority_a, officer)
+    [delivery] = _relay(endpoint)
+
+    def broker_down(endpoint_id: int) -> None:
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(deliver_endpoint, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        replayed = webhook_delivery_replay(delivery=delivery)
+    # Pending and due now: the sweep sends it when the broker is back.
+    assert replayed.status == DeliveryStatus.PENDING
+    assert WebhookDelivery.objects.get(pk=delivery.pk).next_attempt_at <= timezone.now()
+    assert "the sweep will send" in caplog.text
 
 
 def test_an_address_that_became_private_is_not_called(
