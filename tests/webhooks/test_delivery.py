@@ -21,9 +21,9 @@ from backend.webhooks.services import (
     webhook_endpoint_create,
     webhook_endpoint_enable,
 )
+from backend.webhooks.tasks import deliver_endpoint
 from tenants.context import authority_context
 from tenants.roles import Role
-from backend.webhooks.tasks import deliver_endpoint
 from tests.proposals.factories import make_decision, make_proposal
 
 
