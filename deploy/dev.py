@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +20,7 @@ PYTHON = VENV / "bin" / "python"
 
 sys.path.insert(0, str(ROOT))
 from deploy.envcache import fingerprint, linked_build, python_tag  # noqa: E402
+from deploy.interpreter import Interpreter, choose  # noqa: E402
 
 
 def requirements() -> list[str]:
@@ -31,9 +31,9 @@ def requirements() -> list[str]:
     return [*project["dependencies"], *project["optional-dependencies"]["dev"]]
 
 
-def build_virtualenv(folder: Path) -> None:
-    print(f"Creating the virtualenv in {folder} ...", flush=True)
-    venv.EnvBuilder(with_pip=True, clear=True).create(folder)
+def build_virtualenv(folder: Path, python: Interpreter) -> None:
+    print(f"Creating the virtualenv in {folder} from {python.executable} ...", flush=True)
+    subprocess.run([python.executable, "-m", "venv", "--clear", str(folder)], check=True)
     pip = [str(folder / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
     subprocess.run([*pip, "-q", "--upgrade", "pip"], check=True)
     print("Installing the pinned dependencies ...", flush=True)
@@ -44,9 +44,26 @@ def build_virtualenv(folder: Path) -> None:
 def ensure_virtualenv() -> None:
     """``.venv``: the dependencies pinned by constraints.txt, shared by every clone on the
     machine (deploy/envcache.py). The project itself is not installed into it: it runs
-    from the checkout, which PYTHONPATH puts first for every process started from here."""
-    key = fingerprint([ROOT / "pyproject.toml", ROOT / "constraints.txt"], python_tag())
-    linked_build(VENV, name="venv", key=key, build=build_virtualenv)
+    from the checkout, which PYTHONPATH puts first for every process started from here.
+    It is built from the fastest interpreter of this Python version on the machine
+    (deploy/interpreter.py)."""
+    python = choose()
+    linked_build(
+        VENV,
+        name="venv",
+        key=virtualenv_key(python),
+        build=lambda folder: build_virtualenv(folder, python),
+    )
+
+
+def virtualenv_key(python: Interpreter) -> str:
+    """What the virtualenv is built from: the pins and the interpreter."""
+    return fingerprint(
+        [ROOT / "pyproject.toml", ROOT / "constraints.txt"],
+        python_tag(),
+        python.executable,
+        python.version,
+    )
 
 
 def main() -> None:
