@@ -13,10 +13,11 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -139,6 +140,33 @@ def django_db_setup(
             )
 
 
+Built = TypeVar("Built")
+
+
+def module_rows(django_db_blocker: Any, build: Callable[[], Built]) -> Iterator[Built]:
+    """For a module-scoped fixture (``yield from module_rows(django_db_blocker, build)``):
+    ``build()``'s rows, made once for the module inside a transaction that is rolled back
+    after its last test. Each test runs in a savepoint within it (as with Django's
+    TestCase.setUpTestData), so what a test writes is undone and the rows stay. The rows
+    stay until the module ends: a module using this must not hold tests that expect
+    them absent, and its tests get fresh objects from their own function fixtures."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            built = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture(autouse=True)
 def _public_schema_and_fresh_host_cache() -> Iterator[None]:
     host_cache_clear()
@@ -190,22 +218,23 @@ class Member:
         return client
 
 
+def member_make(
+    authority: Authority | None, role: str | None, *, ttl: timedelta | None = None
+) -> Member:
+    """A user with a token and, unless ``role`` is None, that role (None: the programme)."""
+    user = User.objects.create_user(
+        email=f"person{next(_emails)}@example.test", password="correct horse battery"
+    )
+    if role is not None:
+        membership_grant(user=user, role=role, authority=authority)
+    _, token = AuthToken.objects.create(user=user, expiry=ttl or timedelta(hours=1))
+    return Member(user=user, token=token, role=role)
+
+
 @pytest.fixture
 def make_member(db: None) -> Callable[..., Member]:
     """make_member(authority, role) or make_member(None, "coordinator") → a user with a token."""
-
-    def make(
-        authority: Authority | None, role: str | None, *, ttl: timedelta | None = None
-    ) -> Member:
-        user = User.objects.create_user(
-            email=f"person{next(_emails)}@example.test", password="correct horse battery"
-        )
-        if role is not None:
-            membership_grant(user=user, role=role, authority=authority)
-        _, token = AuthToken.objects.create(user=user, expiry=ttl or timedelta(hours=1))
-        return Member(user=user, token=token, role=role)
-
-    return make
+    return member_make
 
 
 @pytest.fixture

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
 from tenants.context import authority_context
+from tenants.models import Authority
 from tenants.roles import Role
+from tests.conftest import member_make, module_rows
 from tests.findings.scenarios import answers, category, consulted, partner
 
 
@@ -20,11 +25,27 @@ def exact_policy(settings):
     return settings
 
 
+@pytest.fixture(scope="module")
+def _programme_rows(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Built once per module (tests/conftest.py ``module_rows``): a module using the
+    programme holds no test that expects none (tests/findings/test_small_programmes.py)."""
+    yield from module_rows(
+        django_db_blocker,
+        lambda: _programme_build(
+            Authority.objects.get(schema_name="alpha"), Authority.objects.get(schema_name="beta")
+        ),
+    )
+
+
 @pytest.fixture
-def programme(authority_a, authority_b, make_member):
+def programme(_programme_rows: None, authority_a, authority_b) -> list[Authority]:
     """Six consultations over two authorities, with overlapping multi-valued attributes."""
-    alpha = make_member(authority_a, Role.OFFICER).user
-    beta = make_member(authority_b, Role.OFFICER).user
+    return [authority_a, authority_b]
+
+
+def _programme_build(authority_a: Authority, authority_b: Authority) -> None:
+    alpha = member_make(authority_a, Role.OFFICER).user
+    beta = member_make(authority_b, Role.OFFICER).user
     with authority_context(authority_a):
         consulted(
             authority_a,
@@ -84,4 +105,3 @@ def programme(authority_a, authority_b, make_member):
             scale=1,
         )
         consulted(authority_b, beta, responses=[], service_areas=["education"])
-    return [authority_a, authority_b]

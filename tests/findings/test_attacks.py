@@ -10,12 +10,16 @@ database has two authorities.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from backend.findings.dimensions import DIMENSIONS
 from tenants.context import authority_context
+from tenants.models import Authority
 from tenants.roles import Role
+from tests.conftest import member_make, module_rows
 from tests.findings.direct import figures, held_consultations
 from tests.findings.scenarios import answers, consulted
 
@@ -31,13 +35,27 @@ def respondent_rules(settings):
     settings.FINDINGS_MIN_AUTHORITIES = 1
 
 
+@pytest.fixture(scope="module")
+def _lone_respondent_rows(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    yield from module_rows(
+        django_db_blocker,
+        lambda: _lone_respondent_build(
+            Authority.objects.get(schema_name="alpha"), Authority.objects.get(schema_name="beta")
+        ),
+    )
+
+
 @pytest.fixture
-def lone_respondent(authority_a, authority_b, make_member):
+def lone_respondent(_lone_respondent_rows: None, authority_a, authority_b) -> list[Authority]:
     """32 people answered about housing proposals; one person answered about the only
     proposal that is continuous, inbound and not about housing, and found it very
-    unacceptable."""
-    alpha = make_member(authority_a, Role.OFFICER).user
-    beta = make_member(authority_b, Role.OFFICER).user
+    unacceptable (built once for the module)."""
+    return [authority_a, authority_b]
+
+
+def _lone_respondent_build(authority_a: Authority, authority_b: Authority) -> None:
+    alpha = member_make(authority_a, Role.OFFICER).user
+    beta = member_make(authority_b, Role.OFFICER).user
     with authority_context(authority_a):
         consulted(authority_a, alpha, responses=answers(4, 4, 5, 3, 2, 4, 5, 1, 4, 4))
         consulted(
@@ -62,7 +80,6 @@ def lone_respondent(authority_a, authority_b, make_member):
             responses=answers(4, 3, 4, 5, 2, 2, 4, 4, 3, 5, 4, 1),
             service_areas=["housing"],
         )
-    return [authority_a, authority_b]
 
 
 def _table(client, by):
