@@ -4,6 +4,9 @@ while few consultations stand behind them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
 from backend.benchmarks.models import Rollup
@@ -13,7 +16,9 @@ from backend.consultations.services import consultation_close, consultation_open
 from backend.population.selectors import consultation_representativeness
 from backend.population.services import DimensionBaseline, population_dimension_set
 from tenants.context import authority_context
+from tenants.models import Authority
 from tenants.roles import Role
+from tests.conftest import module_rows
 from tests.consultations.factories import make_consultation, make_participant, respond
 
 AGE = DimensionBaseline(
@@ -41,8 +46,31 @@ def _held(people: list[tuple[str, str]]) -> Consultation:
     return consultation_close(consultation=consultation)
 
 
+@pytest.fixture(scope="module")
+def _three_consultation_ids(django_db_setup: None, django_db_blocker: Any) -> Iterator[list[int]]:
+    """Built once for the module (tests/conftest.py ``module_rows``)."""
+
+    def build() -> list[int]:
+        with authority_context(Authority.objects.get(schema_name="alpha")):
+            population_dimension_set(dimension="age", baseline=AGE)
+            population_dimension_set(dimension="deprivation", baseline=DEPRIVATION)
+            a = _held([("18_24", "quintile_1")] * 10 + [("25_34", "quintile_1")] * 10)
+            b = _held(
+                [("18_24", "quintile_1")] * 10
+                + [("25_34", "quintile_1")] * 10
+                + [("35_44", "quintile_1")] * 10
+                + [("35_44", "quintile_5")] * 10
+            )
+            c = _held([("prefer_not_to_say", "prefer_not_to_say")] * 10)
+        return [a.pk, b.pk, c.pk]
+
+    yield from module_rows(django_db_blocker, build)
+
+
 @pytest.fixture
-def three_consultations(authority_a):
+def three_consultations(
+    _three_consultation_ids: list[int], authority_a
+) -> tuple[Consultation, ...]:
     """Worked example (docs/representativeness.md, "In the benchmarks"):
 
     - A: 10 aged 18-24 and 10 aged 25-34, all in quintile 1. Age: shares ½, ½, 0 against
@@ -54,17 +82,8 @@ def three_consultations(authority_a):
     - C: ten people who all preferred not to say: no index at all.
     """
     with authority_context(authority_a):
-        population_dimension_set(dimension="age", baseline=AGE)
-        population_dimension_set(dimension="deprivation", baseline=DEPRIVATION)
-        a = _held([("18_24", "quintile_1")] * 10 + [("25_34", "quintile_1")] * 10)
-        b = _held(
-            [("18_24", "quintile_1")] * 10
-            + [("25_34", "quintile_1")] * 10
-            + [("35_44", "quintile_1")] * 10
-            + [("35_44", "quintile_5")] * 10
-        )
-        c = _held([("prefer_not_to_say", "prefer_not_to_say")] * 10)
-    return a, b, c
+        by_pk = Consultation.objects.in_bulk(_three_consultation_ids)
+    return tuple(by_pk[pk] for pk in _three_consultation_ids)
 
 
 def _all_time(authority) -> Rollup:
