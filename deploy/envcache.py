@@ -68,6 +68,13 @@ def fingerprint(files: Iterable[Path], *extra: str) -> str:
     return digest.hexdigest()[:20]
 
 
+def program_stamp(path: str | Path) -> str:
+    """A program's real path, size and modification time: a new version changes them."""
+    real = Path(path).resolve()
+    stat = real.stat()
+    return f"{real} {stat.st_size} {stat.st_mtime_ns}"
+
+
 def tree_files(*roots: Path, skipped: Collection[str] = (), suffix: str = "") -> list[Path]:
     """Every file under ``roots`` whose name ends with ``suffix``, sorted; a root that is
     a file stands for itself, a missing one gives nothing, folders named in ``skipped``

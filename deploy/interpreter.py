@@ -20,7 +20,6 @@ off (``PUBLICBENEFIT_CACHE=off``) the running interpreter is used, unmeasured.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -28,7 +27,7 @@ import subprocess
 import sys
 from dataclasses import asdict, dataclass
 
-from deploy.envcache import cache_root
+from deploy.envcache import cache_root, fingerprint, program_stamp
 
 VARIABLE = "DEV_PYTHON"
 # How much faster another interpreter must be to be preferred to the running one.
@@ -120,14 +119,6 @@ def pick(timings: dict[str, float], running: str) -> str:
     return fastest
 
 
-def _stat_key(paths: list[str]) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        stat = os.stat(path)
-        digest.update(f"{os.path.realpath(path)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    return digest.hexdigest()[:16]
-
-
 def choose() -> Interpreter:
     """The interpreter to build the virtualenv from (see the module's docstring)."""
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
@@ -139,7 +130,8 @@ def choose() -> Interpreter:
         return interpreter
     paths = candidate_paths()
     root = cache_root()
-    remembered = root / f"python-choice-{_stat_key(paths)}.json" if root else None
+    stamps = fingerprint([], *map(program_stamp, paths))
+    remembered = root / f"python-choice-{stamps}.json" if root else None
     if remembered is not None:
         try:
             chosen = Interpreter(**json.loads(remembered.read_text())["chosen"])
@@ -153,20 +145,23 @@ def choose() -> Interpreter:
             f"No Python {version} here can make a virtualenv with pip"
             f" (on Debian: apt install python{version}-venv)."
         )
-    if remembered is None or len(found) == 1:
+    if remembered is None:
         return found[0]
-    timings: dict[str, float] = {}
-    for _ in range(ROUNDS):
-        for interpreter in found:
-            seconds = seconds_of_work(interpreter)
-            timings[interpreter.executable] = min(
-                seconds, timings.get(interpreter.executable, seconds)
-            )
-    chosen_path = pick(timings, os.path.realpath(sys.executable))
-    chosen = next(each for each in found if each.executable == chosen_path)
+    # One usable interpreter is remembered unmeasured, so later commands probe nothing.
+    chosen, timings = found[0], dict[str, float]()
+    if len(found) > 1:
+        for _ in range(ROUNDS):
+            for interpreter in found:
+                seconds = seconds_of_work(interpreter)
+                timings[interpreter.executable] = min(
+                    seconds, timings.get(interpreter.executable, seconds)
+                )
+        chosen_path = pick(timings, os.path.realpath(sys.executable))
+        chosen = next(each for each in found if each.executable == chosen_path)
     temporary = remembered.with_suffix(f".{os.getpid()}.tmp")
     temporary.write_text(json.dumps({"chosen": asdict(chosen), "seconds": timings}, indent=1))
     os.replace(temporary, remembered)
-    described = ", ".join(f"{path} {seconds:.2f}s" for path, seconds in timings.items())
-    print(f"Python for the virtualenv: {chosen.executable} (timed: {described})", flush=True)
+    if timings:
+        described = ", ".join(f"{path} {seconds:.2f}s" for path, seconds in timings.items())
+        print(f"Python for the virtualenv: {chosen.executable} (timed: {described})", flush=True)
     return chosen

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deploy import testdb
-from deploy.envcache import files_digest, fingerprint, linked_build, tree_files
+from deploy.envcache import files_digest, fingerprint, linked_build, program_stamp, tree_files
 from deploy.services import EmbeddedPostgres, EmbeddedRedis
 from web.assets import STAMP, assets_build, lock_fingerprint
 from web.browser import chromium_ensure
@@ -328,10 +328,7 @@ def inputs_key(files: list[Path], *tools: str, root: Path = ROOT) -> str:
 def _binary(name: str) -> str:
     """A program's path, size and modification time: a new version changes them."""
     found = shutil.which(name)
-    if found is None:
-        return f"{name}: none"
-    stat = Path(found).resolve().stat()
-    return f"{found} {stat.st_size} {stat.st_mtime_ns}"
+    return f"{name}: none" if found is None else program_stamp(found)
 
 
 def deploy_input_files() -> list[Path]:
